@@ -1,0 +1,221 @@
+//! Image work for stored uploads: a bounded header probe (dimensions, animation), the `width`
+//! downscale, BMP to PNG, the `.th.jpeg` thumbnail and the `.md.<ext>` medium. Decoding always
+//! runs with limits so a hostile header (30000×30000) can't make the host allocate gigabytes.
+
+use crate::media::sniff::Sniffed;
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// Largest width or height accepted.
+const MAX_SIDE: u32 = 16_384;
+/// Largest pixel count accepted (decoding needs ~4 bytes a pixel).
+const MAX_PIXELS: u64 = 64_000_000;
+/// Thumbnail box, as the real server's default.
+pub(crate) const THUMB: u32 = 160;
+/// Medium width; images narrower than this have no medium.
+pub(crate) const MEDIUM: u32 = 500;
+
+/// What the header says.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Probe {
+    pub width: u32,
+    pub height: u32,
+    pub animated: bool,
+    /// `None` for formats the host can't decode (AVIF): stored as sent, no thumbnails.
+    pub format: Option<ImageFormat>,
+}
+
+/// The limits every decode runs with.
+fn limits() -> Limits {
+    let mut l = Limits::default();
+    l.max_image_width = Some(MAX_SIDE);
+    l.max_image_height = Some(MAX_SIDE);
+    l.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    l
+}
+
+fn reader(path: &Path, format: ImageFormat) -> std::io::Result<ImageReader<BufReader<File>>> {
+    let mut r = ImageReader::new(BufReader::new(File::open(path)?));
+    r.set_format(format);
+    r.limits(limits());
+    Ok(r)
+}
+
+/// Reads dimensions and animation from the header. `None` when the file is not a readable image
+/// of the sniffed type or is too large to handle.
+pub(crate) fn probe(path: &Path, sniffed: &Sniffed) -> Option<Probe> {
+    let format = match sniffed.ext {
+        "jpg" => ImageFormat::Jpeg,
+        "png" => ImageFormat::Png,
+        "gif" => ImageFormat::Gif,
+        "webp" => ImageFormat::WebP,
+        "bmp" => ImageFormat::Bmp,
+        "avif" => return Some(Probe { width: 0, height: 0, animated: false, format: None }),
+        _ => return None,
+    };
+    let (width, height) = reader(path, format).ok()?.into_dimensions().ok()?;
+    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return None;
+    }
+    let animated = match format {
+        ImageFormat::Gif => gif_is_animated(path),
+        ImageFormat::WebP => webp_is_animated(path),
+        _ => false,
+    };
+    Some(Probe { width, height, animated, format: Some(format) })
+}
+
+/// A WebP is animated when its VP8X header has the animation flag.
+fn webp_is_animated(path: &Path) -> bool {
+    let mut head = [0u8; 21];
+    let ok = File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok();
+    ok && &head[12..16] == b"VP8X" && head[20] & 0x02 != 0
+}
+
+/// A GIF is animated when it has a second frame.
+fn gif_is_animated(path: &Path) -> bool {
+    use image::AnimationDecoder;
+    let Ok(f) = File::open(path) else { return false };
+    match image::codecs::gif::GifDecoder::new(BufReader::new(f)) {
+        Ok(d) => d.into_frames().take(2).filter(Result::is_ok).count() > 1,
+        Err(_) => false,
+    }
+}
+
+/// What was written for an image upload.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    pub width: u32,
+    pub height: u32,
+    pub size: u64,
+    /// Thumbnail size in bytes, when written.
+    pub thumb: Option<u64>,
+    /// Medium size in bytes, when written.
+    pub medium: Option<u64>,
+}
+
+/// Paths of the files an image upload writes.
+pub(crate) struct Targets<'a> {
+    pub main: &'a Path,
+    pub thumb: &'a Path,
+    pub medium: &'a Path,
+}
+
+/// Moves (or re-encodes) the source into `t.main` and writes the derived files.
+///
+/// `out_format` is the stored format (PNG for BMP). `width` is the requested downscale, already
+/// checked to be no wider than the original. Errors are image errors (answered as 610) or I/O.
+pub(crate) fn store_image(
+    src: &Path,
+    probe: &Probe,
+    out_format: Option<ImageFormat>,
+    width: Option<u32>,
+    t: &Targets<'_>,
+) -> Result<Written, StoreError> {
+    let (Some(in_format), Some(out_format)) = (probe.format, out_format) else {
+        // Not decodable here: store as sent.
+        move_file(src, t.main)?;
+        return Ok(Written {
+            width: probe.width,
+            height: probe.height,
+            size: size_of(t.main)?,
+            ..Written::default()
+        });
+    };
+    let img = reader(src, in_format)?.decode().map_err(|e| StoreError::Image(e.to_string()))?;
+    let resize_to = width.filter(|w| *w < probe.width && !probe.animated);
+    let reencode = resize_to.is_some() || in_format != out_format;
+    let main_img = match resize_to {
+        Some(w) => scale_to_width(&img, w),
+        None => img,
+    };
+    if reencode {
+        save(&main_img, out_format, t.main)?;
+    } else {
+        move_file(src, t.main)?;
+    }
+    let mut written = Written {
+        width: main_img.width(),
+        height: main_img.height(),
+        size: size_of(t.main)?,
+        ..Written::default()
+    };
+    let thumb = main_img.thumbnail(THUMB, THUMB).to_rgb8();
+    save(&DynamicImage::ImageRgb8(thumb), ImageFormat::Jpeg, t.thumb)?;
+    written.thumb = Some(size_of(t.thumb)?);
+    if main_img.width() > MEDIUM && !probe.animated {
+        save(&scale_to_width(&main_img, MEDIUM), out_format, t.medium)?;
+        written.medium = Some(size_of(t.medium)?);
+    }
+    Ok(written)
+}
+
+/// Why storing failed.
+#[derive(Debug)]
+pub(crate) enum StoreError {
+    /// The image could not be decoded or encoded.
+    Image(String),
+    /// The disk failed.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+fn scale_to_width(img: &DynamicImage, w: u32) -> DynamicImage {
+    let h = ((u64::from(img.height()) * u64::from(w) + u64::from(img.width()) / 2)
+        / u64::from(img.width().max(1)))
+    .clamp(1, u64::from(u32::MAX)) as u32;
+    img.resize_exact(w, h, image::imageops::FilterType::Triangle)
+}
+
+fn save(img: &DynamicImage, format: ImageFormat, path: &Path) -> Result<(), StoreError> {
+    // JPEG has no alpha channel: flatten first.
+    let img = match format {
+        ImageFormat::Jpeg => DynamicImage::ImageRgb8(img.to_rgb8()),
+        _ => img.clone(),
+    };
+    let mut out = std::io::BufWriter::new(File::create(path)?);
+    img.write_to(&mut out, format).map_err(|e| match e {
+        image::ImageError::IoError(io) => StoreError::Io(io),
+        other => StoreError::Image(other.to_string()),
+    })?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
+}
+
+/// Moves a temp file into place; copies when a rename can't (another filesystem).
+pub(crate) fn move_file(src: &Path, dst: &Path) -> std::io::Result<()> {
+    if std::fs::rename(src, dst).is_err() {
+        std::fs::copy(src, dst)?;
+    }
+    Ok(())
+}
+
+fn size_of(p: &Path) -> std::io::Result<u64> {
+    Ok(std::fs::metadata(p)?.len())
+}
+
+/// The EXIF date taken (`DateTimeOriginal`) as unix seconds, for `use_file_date`.
+pub(crate) fn exif_date(path: &Path) -> Option<i64> {
+    let f = File::open(path).ok()?;
+    let exif = exif::Reader::new().read_from_container(&mut BufReader::new(f)).ok()?;
+    let field = exif.get_field(exif::Tag::DateTimeOriginal, exif::In::PRIMARY)?;
+    let exif::Value::Ascii(ref v) = field.value else { return None };
+    let dt = exif::DateTime::from_ascii(v.first()?).ok()?;
+    let month = time::Month::try_from(dt.month).ok()?;
+    let date = time::Date::from_calendar_date(i32::from(dt.year), month, dt.day).ok()?;
+    let t = time::Time::from_hms(dt.hour, dt.minute, dt.second).ok()?;
+    Some(time::PrimitiveDateTime::new(date, t).assume_utc().unix_timestamp())
+}
+
+impl From<image::ImageError> for StoreError {
+    fn from(e: image::ImageError) -> Self {
+        StoreError::Image(e.to_string())
+    }
+}

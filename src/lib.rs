@@ -1,0 +1,20 @@
+//! Slingshot's core: everything but the desktop shell. The API client, the upload pipeline, image
+//! work, settings, the key store, the history, the local Chevereto-compatible host and the CLI.
+//! This crate never depends on Tauri; `src-tauri/` adapts it to the desktop.
+
+#![deny(clippy::unwrap_used)]
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod history;
+pub mod host;
+pub mod links;
+pub mod media;
+pub mod pipeline;
+pub mod sandbox;
+pub mod secret;
+
+pub use error::{Error, ErrorKind, Result};

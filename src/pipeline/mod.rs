@@ -1,0 +1,221 @@
+//! The upload pipeline shared by the CLI and the desktop app: check the input, keep a local copy
+//! of in-memory sources, probe and prepare the image (resize, strip metadata), record the job in
+//! the history before any byte is sent, upload, and record the outcome.
+
+pub mod input;
+pub mod target;
+
+use crate::api::{params, Client, ProgressFn, Source, UploadOptions, Uploaded};
+use crate::config::{KeyStore, Paths, Settings};
+use crate::error::{Error, Result};
+use crate::history::{History, NewEntry};
+use crate::media::{self, resize::PrepareOptions};
+use std::path::{Path, PathBuf};
+pub use target::Target;
+
+/// Everything an upload needs, opened once per process (the CLI) or per app run.
+pub struct Core {
+    /// Where files live.
+    pub paths: Paths,
+    /// The loaded settings.
+    pub settings: Settings,
+    /// The one HTTP client.
+    pub client: Client,
+    /// The history database.
+    pub history: History,
+    /// The key store.
+    pub keys: KeyStore,
+}
+
+impl Core {
+    /// Opens the history and the HTTP client for these paths and settings.
+    pub fn open(paths: Paths, settings: Settings) -> Result<Core> {
+        let history = History::open(&paths.history_db())?;
+        let keys = KeyStore::new(&paths);
+        Ok(Core { client: Client::new()?, history, keys, paths, settings })
+    }
+}
+
+/// One thing to upload, with its options.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// What to send. `Bytes` are first saved under the captures folder.
+    pub source: Source,
+    /// API options (already merged with the profile's defaults).
+    pub options: UploadOptions,
+    /// Client-side preparation.
+    pub prepare: PrepareOptions,
+}
+
+/// A finished upload.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The history row.
+    pub history_id: i64,
+    /// What the server answered.
+    pub uploaded: Uploaded,
+    /// Things the person should know (title cut, resize skipped...).
+    pub warnings: Vec<String>,
+    /// The local file that was uploaded from (the original or the saved capture).
+    pub local_path: Option<PathBuf>,
+}
+
+/// A failed upload: the error, and the history row if one was written (so it can be retried).
+#[derive(Debug)]
+pub struct Failure {
+    /// The history row marked failed, when the job got that far.
+    pub history_id: Option<i64>,
+    /// What went wrong.
+    pub error: Error,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure { history_id: None, error }
+    }
+}
+
+/// Runs one job to the end. Local checks happen first and fail without a history row; from the
+/// moment a request may be sent, the job has a history row that ends uploaded or failed.
+pub async fn upload(
+    core: &Core,
+    target: &Target,
+    job: Job,
+    progress: Option<ProgressFn>,
+) -> std::result::Result<Outcome, Failure> {
+    let validated = params::validate(&job.options)?;
+    let mut warnings = validated.warnings;
+    let options = validated.options;
+    let source = match job.source {
+        Source::Bytes { data, filename } => Source::File(save_bytes(&core.paths.captures_dir(), &filename, &data)?),
+        other => other,
+    };
+    let (send, entry, temp) = match source {
+        Source::File(path) => {
+            let prepared = prepare_file(core, &path, &options, &job.prepare, &mut warnings)?;
+            let entry = NewEntry {
+                source: path.display().to_string(),
+                local_path: Some(path.clone()),
+                profile: target.profile_name.clone(),
+                server: target.server.base_url.to_string(),
+                size: std::fs::metadata(&prepared.path).ok().map(|m| m.len()),
+                width: prepared.width,
+                height: prepared.height,
+                mime: Some(prepared.sniffed.mime.to_string()),
+                options_json: serde_json::to_string(&options).ok(),
+            };
+            let temp = prepared.rewritten.then(|| prepared.path.clone());
+            (Source::File(prepared.path), entry, temp)
+        }
+        Source::Url(u) => {
+            input::check_url(&u)?;
+            (Source::Url(u.clone()), remote_entry(target, u, &options), None)
+        }
+        Source::Base64(b) => (Source::Base64(b), remote_entry(target, "base64".into(), &options), None),
+        Source::Bytes { .. } => return Err(Error::invalid("in-memory source was not saved").into()),
+    };
+    let id = core.history.add(&entry)?;
+    let result = send_recorded(core, target, id, send, &options, progress).await;
+    if let Some(t) = temp {
+        // The rewritten copy was only for sending; the original stays where it was.
+        let _ = std::fs::remove_file(t);
+    }
+    match result {
+        Ok(uploaded) => Ok(Outcome { history_id: id, uploaded, warnings, local_path: entry.local_path }),
+        Err(error) => Err(Failure { history_id: Some(id), error }),
+    }
+}
+
+async fn send_recorded(
+    core: &Core,
+    target: &Target,
+    id: i64,
+    source: Source,
+    options: &UploadOptions,
+    progress: Option<ProgressFn>,
+) -> Result<Uploaded> {
+    core.history.set_uploading(id)?;
+    match core.client.upload(&target.server, source, options, progress).await {
+        Ok(up) => {
+            core.history.set_uploaded(id, &up)?;
+            Ok(up)
+        }
+        Err(e) => {
+            let kind = serde_json::to_value(e.kind()).ok().and_then(|v| v.as_str().map(String::from));
+            core.history.set_failed(id, kind.as_deref().unwrap_or("unknown"), &e.to_string())?;
+            Err(e)
+        }
+    }
+}
+
+fn remote_entry(target: &Target, source: String, options: &UploadOptions) -> NewEntry {
+    NewEntry {
+        source,
+        local_path: None,
+        profile: target.profile_name.clone(),
+        server: target.server.base_url.to_string(),
+        size: None,
+        width: None,
+        height: None,
+        mime: None,
+        options_json: serde_json::to_string(options).ok(),
+    }
+}
+
+/// Checks a local file, probes it and makes the copy to send (resized/stripped) when needed.
+fn prepare_file(
+    core: &Core,
+    path: &Path,
+    options: &UploadOptions,
+    prep: &PrepareOptions,
+    warnings: &mut Vec<String>,
+) -> Result<media::resize::Prepared> {
+    input::check_file(path)?;
+    let info = media::probe::probe(path)?;
+    if let (Some(w), Some(info)) = (options.width, info.as_ref()) {
+        // The server answers 610 for this; say it locally with the numbers.
+        let expected = prep.resize_width.map_or(info.width, |r| r.min(info.width));
+        params::check_width(w, expected)?;
+    }
+    let work = core.paths.work_dir();
+    std::fs::create_dir_all(&work).map_err(|e| Error::io("Cannot create", &work, e))?;
+    let prepared = media::resize::prepare(path, prep, &work)?;
+    warnings.extend(prepared.notes.iter().cloned());
+    Ok(prepared)
+}
+
+/// Saves in-memory bytes (a capture, the clipboard, stdin) under `dir` before anything is sent,
+/// so a failed upload loses nothing. The name gets a timestamp and the sniffed extension.
+pub fn save_bytes(dir: &Path, filename: &str, data: &[u8]) -> Result<PathBuf> {
+    let sniffed = media::sniff::sniff_bytes(data)?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("Cannot create", dir, e))?;
+    let stem = Path::new(filename)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(|s| s.chars().filter(|c| c.is_alphanumeric() || "-_".contains(*c)).collect::<String>())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "capture".to_string());
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let path = dir.join(format!("{stem}-{stamp}.{}", sniffed.ext));
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, data).map_err(|e| Error::io("Cannot save", &tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io("Cannot save", &path, e))?;
+    Ok(path)
+}
+
+/// Deletes an upload on its server through the stored delete URL, then marks it deleted.
+/// Only called on an explicit request: a GET on a delete URL deletes at once.
+pub async fn delete_remote(core: &Core, history_id: i64) -> Result<crate::history::Entry> {
+    let entry = core
+        .history
+        .get(history_id)?
+        .ok_or_else(|| Error::invalid(format!("There is no upload #{history_id} in the history")))?;
+    let delete_url = entry
+        .uploaded
+        .as_ref()
+        .and_then(|u| u.delete_url.clone())
+        .ok_or_else(|| Error::invalid(format!("Upload #{history_id} has no delete link (the server did not give one)")))?;
+    core.client.delete(&delete_url).await?;
+    core.history.set_deleted(history_id)?;
+    Ok(entry)
+}
