@@ -6,11 +6,14 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod capture;
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod error;
 pub mod history;
 pub mod host;
+pub mod integrate;
 pub mod links;
 pub mod media;
 pub mod pipeline;

@@ -36,7 +36,9 @@ impl CopyTarget {
         let alt = up.original_filename.clone().or_else(|| up.filename.clone()).unwrap_or_default();
         match self {
             CopyTarget::Url => Some(up.url.clone()),
-            CopyTarget::Short => Some(up.url_short.clone().or_else(|| up.url_viewer.clone()).unwrap_or_else(|| up.url.clone())),
+            CopyTarget::Short => {
+                Some(up.url_short.clone().or_else(|| up.url_viewer.clone()).unwrap_or_else(|| up.url.clone()))
+            }
             CopyTarget::Viewer => Some(viewer),
             CopyTarget::Delete => up.delete_url.clone(),
             CopyTarget::Markdown => Some(format!("[![{}]({})]({})", md_escape(&alt), up.url, viewer)),

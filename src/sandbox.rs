@@ -45,8 +45,11 @@ pub async fn start(paths: &Paths) -> Result<Sandbox> {
                     key_mode: KeyMode::Header,
                     allow_insecure_http: false,
                 };
-                let target =
-                    Target { profile_name: PROFILE_NAME.to_string(), server, defaults: ProfileDefaults::default() };
+                let target = Target {
+                    profile_name: PROFILE_NAME.to_string(),
+                    server,
+                    defaults: ProfileDefaults::default(),
+                };
                 return Ok(Sandbox { host: h, target });
             }
             Err(e) => last_err = Some(e),

@@ -55,7 +55,11 @@ fn text(b: &[u8]) -> String {
 }
 
 fn json_lines(out: &Output) -> Vec<Value> {
-    text(&out.stdout).lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("json line")).collect()
+    text(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
 }
 
 async fn upload(env: &Env, host: &TestHost, extra: &[&str]) -> Output {
@@ -79,7 +83,8 @@ async fn uploads_a_file_and_records_it() {
     }
     assert_eq!(v["width"], 640);
     assert_eq!(v["height"], 480);
-    let served = reqwest::get(v["url"].as_str().expect("url")).await.expect("get").bytes().await.expect("body");
+    let served =
+        reqwest::get(v["url"].as_str().expect("url")).await.expect("get").bytes().await.expect("body");
     assert_eq!(served.as_ref(), bytes.as_slice(), "the host serves exactly what was sent");
     let h = env.history().await;
     assert_eq!(h.len(), 1);
@@ -96,7 +101,18 @@ async fn sends_every_option() {
     let out = upload(
         &env,
         &host,
-        &[f.to_str().expect("utf8"), "--title", "Holiday", "--tags", "sea,sun", "--expiration", "PT1H", "--nsfw", "--width", "800"],
+        &[
+            f.to_str().expect("utf8"),
+            "--title",
+            "Holiday",
+            "--tags",
+            "sea,sun",
+            "--expiration",
+            "PT1H",
+            "--nsfw",
+            "--width",
+            "800",
+        ],
     )
     .await;
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
@@ -131,7 +147,13 @@ async fn several_files_in_order_and_stdin() {
     let base = host.base().to_string();
     let mut full = vec!["upload", "--server", base.as_str(), "--json"];
     full.extend(args);
-    let mut child = env.cli().args(&full).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
+    let mut child = env
+        .cli()
+        .args(&full)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
     {
         use tokio::io::AsyncWriteExt;
         let mut stdin = child.stdin.take().expect("stdin");
@@ -201,7 +223,9 @@ async fn profile_with_stored_key_and_config_show_hides_it() {
     let set = env.run(&["config", "set", "profiles.home.base_url", &base]).await;
     assert!(set.status.success(), "{}", text(&set.stderr));
     let mut c = env.cli();
-    c.env_remove("SLINGSHOT_API_KEY").args(["config", "set-key", "--profile", "home"]).stdin(std::process::Stdio::piped());
+    c.env_remove("SLINGSHOT_API_KEY")
+        .args(["config", "set-key", "--profile", "home"])
+        .stdin(std::process::Stdio::piped());
     let mut child = c.spawn().expect("spawn");
     {
         use tokio::io::AsyncWriteExt;
@@ -212,7 +236,12 @@ async fn profile_with_stored_key_and_config_show_hides_it() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let f = write(&env.files(), "p.png", &png(30, 30));
     let mut up = env.cli();
-    let out = up.env_remove("SLINGSHOT_API_KEY").args(["upload", "--profile", "home", f.to_str().expect("utf8")]).output().await.expect("upload");
+    let out = up
+        .env_remove("SLINGSHOT_API_KEY")
+        .args(["upload", "--profile", "home", f.to_str().expect("utf8")])
+        .output()
+        .await
+        .expect("upload");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("http://127.0.0.1"));
     let mut show = env.cli();
@@ -235,7 +264,15 @@ async fn the_key_never_leaks() {
     let out = env
         .cli()
         .env("RUST_LOG", "trace")
-        .args(["-vv", "upload", "--server", &base, "--json", f.to_str().expect("utf8"), missing.to_str().expect("utf8")])
+        .args([
+            "-vv",
+            "upload",
+            "--server",
+            &base,
+            "--json",
+            f.to_str().expect("utf8"),
+            missing.to_str().expect("utf8"),
+        ])
         .output()
         .await
         .expect("run");
@@ -247,6 +284,27 @@ async fn the_key_never_leaks() {
         let bytes = std::fs::read(&entry).unwrap_or_default();
         assert!(!contains(&bytes, KEY.as_bytes()), "key found in {}", entry.display());
     }
+}
+
+#[tokio::test]
+async fn the_key_is_never_an_argument() {
+    let env = Env::new();
+    // Upload takes no key argument: keys come from the key store or the environment only.
+    let out = env.run(&["upload", "--server", "http://127.0.0.1:9/", "--key", KEY, "x.png"]).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unexpected argument"), "{}", text(&out.stderr));
+    // The host started by `serve` gets its key from the environment: not visible in ps.
+    let mut child = env
+        .cli()
+        .args(["serve", "--addr", "127.0.0.1:0", "--data", env.data().join("srv").to_str().expect("utf8")])
+        .env("SLINGSHOT_HOST_KEY", KEY)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let pid = child.id().expect("pid");
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).expect("cmdline");
+    assert!(!contains(&cmdline, KEY.as_bytes()), "key in the process arguments");
+    child.kill().await.expect("kill");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -327,7 +385,8 @@ async fn copies_the_link_and_keeps_it_after_exit() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let printed = text(&out.stdout).trim().to_string();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let clip = std::process::Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip");
+    let clip =
+        std::process::Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip");
     assert_eq!(text(&clip.stdout).trim(), printed, "the clipboard holds the link after the CLI exited");
 }
 
@@ -345,7 +404,10 @@ mod bad_input {
         let err = text(&out.stderr);
         assert!(!err.contains("panicked"), "panic: {err}");
         let first = err.lines().find(|l| l.starts_with("slingshot-cli:")).unwrap_or_default().to_lowercase();
-        assert!(words.iter().any(|w| first.contains(&w.to_lowercase())), "expected one of {words:?} in: {err}");
+        assert!(
+            words.iter().any(|w| first.contains(&w.to_lowercase())),
+            "expected one of {words:?} in: {err}"
+        );
         assert!(env.history().await.iter().all(|e| e["status"] != "uploaded"));
     }
 
@@ -365,7 +427,10 @@ mod bad_input {
             (vec![dir.display().to_string()], vec!["folder"]),
             (vec![empty.display().to_string()], vec!["empty"]),
             (vec![text_png.display().to_string()], vec!["not an image", "not accepted"]),
-            (vec![truncated.display().to_string(), "--resize".into(), "200".into()], vec!["damaged", "incomplete", "truncated"]),
+            (
+                vec![truncated.display().to_string(), "--resize".into(), "200".into()],
+                vec!["damaged", "incomplete", "truncated"],
+            ),
             (vec![bomb.display().to_string()], vec!["too large", "bomb", "pixels"]),
         ];
         for (args, words) in cases {
@@ -412,7 +477,8 @@ mod bad_input {
         let f = write(&env.files(), "ok.png", &png(100, 100));
         let fs = f.to_str().expect("utf8");
         // Server down: a port that was just free.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+        let port =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
         let down = format!("http://127.0.0.1:{port}/");
         let out = env.run(&["upload", "--server", &down, fs]).await;
         expect_failure(&env, &out, &["could not reach", "refused"]).await;
@@ -426,7 +492,13 @@ mod bad_input {
         expect_failure(&env, &out, &["413"]).await;
         // Wrong key.
         let host = start_host().await;
-        let out = env.cli().env("SLINGSHOT_API_KEY", "chv_wrong_key").args(["upload", "--server", host.base().as_str(), fs]).output().await.expect("run");
+        let out = env
+            .cli()
+            .env("SLINGSHOT_API_KEY", "chv_wrong_key")
+            .args(["upload", "--server", host.base().as_str(), fs])
+            .output()
+            .await
+            .expect("run");
         expect_failure(&env, &out, &["api key"]).await;
         // A failed upload that reached the server stays in history as failed, for retry.
         assert!(env.history().await.iter().any(|e| e["status"] == "failed"));
@@ -478,4 +550,3 @@ mod bad_input {
         format!("http://{addr}/")
     }
 }
-

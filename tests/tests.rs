@@ -16,3 +16,7 @@ mod config;
 mod history;
 // The command-line tool end to end, including the bad-input matrix.
 mod cli;
+// Screen capture under Xvfb (skipped without a display).
+mod capture;
+// File-manager integration files in private XDG dirs.
+mod integrate;

@@ -225,7 +225,7 @@ pub fn upload_url(base: &url::Url) -> url::Url {
 }
 
 /// Refuses a base URL that is not http(s), and plain http to a non-loopback host unless allowed.
-fn check_transport(base: &url::Url, allow_insecure_http: bool) -> Result<()> {
+pub fn check_transport(base: &url::Url, allow_insecure_http: bool) -> Result<()> {
     match base.scheme() {
         "https" => Ok(()),
         "http" if allow_insecure_http || is_loopback(base) => Ok(()),

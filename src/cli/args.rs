@@ -37,6 +37,13 @@ pub enum Command {
     },
     /// Run the local Chevereto-compatible host.
     Serve(ServeArgs),
+    /// Add or remove "Upload with Slingshot" in file managers (Nautilus, Dolphin, Thunar, Nemo)
+    /// and the app menu.
+    Integrate {
+        /// Install or uninstall.
+        #[command(subcommand)]
+        command: IntegrateCommand,
+    },
     /// Internal: keeps a text on the clipboard after the CLI exits (reads it from stdin).
     #[command(name = "__hold-clipboard", hide = true)]
     HoldClipboard,
@@ -159,4 +166,17 @@ pub struct ServeArgs {
     /// Benchmark sink: read and discard bodies, store nothing.
     #[arg(long, hide = true)]
     pub sink: bool,
+}
+
+/// `integrate` actions.
+#[derive(Debug, Subcommand)]
+pub enum IntegrateCommand {
+    /// Write the desktop entry and the file-manager actions under your XDG directories.
+    Install {
+        /// The slingshot program to launch (default: the one next to this tool, else `slingshot` on PATH).
+        #[arg(long, value_name = "PATH")]
+        exec: Option<PathBuf>,
+    },
+    /// Remove exactly what install wrote (safe to run again).
+    Uninstall,
 }

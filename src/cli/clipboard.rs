@@ -9,7 +9,8 @@ use std::time::Duration;
 
 /// Puts `text` on the clipboard and returns once a detached helper owns it.
 pub fn copy_and_hold(text: &str) -> Result<()> {
-    let exe = std::env::current_exe().map_err(|e| Error::Io { context: "Cannot find own executable".into(), source: e })?;
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::Io { context: "Cannot find own executable".into(), source: e })?;
     let mut cmd = Command::new(exe);
     cmd.arg("__hold-clipboard").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
     #[cfg(unix)]
@@ -18,11 +19,14 @@ pub fn copy_and_hold(text: &str) -> Result<()> {
         // Its own process group: a Ctrl+C in the terminal must not take the clipboard away.
         cmd.process_group(0);
     }
-    let mut child = cmd.spawn().map_err(|e| Error::Io { context: "Cannot start the clipboard helper".into(), source: e })?;
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Error::Io { context: "Cannot start the clipboard helper".into(), source: e })?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::Io { context: "Cannot pass the link to the clipboard helper".into(), source: e })?;
+        stdin.write_all(text.as_bytes()).map_err(|e| Error::Io {
+            context: "Cannot pass the link to the clipboard helper".into(),
+            source: e,
+        })?;
     }
     let Some(stdout) = child.stdout.take() else {
         return Err(Error::Config("The clipboard helper has no output".into()));

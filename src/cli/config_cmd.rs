@@ -23,7 +23,8 @@ pub fn show() -> Result<bool> {
         };
         println!("# key for profile {}: {state}", p.name);
     }
-    let text = toml::to_string_pretty(&settings).map_err(|e| Error::Config(format!("Cannot show settings: {e}")))?;
+    let text =
+        toml::to_string_pretty(&settings).map_err(|e| Error::Config(format!("Cannot show settings: {e}")))?;
     println!("{text}");
     Ok(true)
 }

@@ -32,7 +32,8 @@ pub fn list(a: HistoryArgs) -> Result<bool> {
 }
 
 fn line(e: &Entry, show_delete: bool) -> String {
-    let status = serde_json::to_value(e.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+    let status =
+        serde_json::to_value(e.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     let what = match (&e.status, &e.uploaded) {
         (Status::Failed, _) => e.error.clone().unwrap_or_default(),
         (_, Some(u)) => {

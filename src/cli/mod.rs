@@ -6,6 +6,7 @@ mod args;
 mod clipboard;
 mod config_cmd;
 mod history_cmd;
+mod integrate_cmd;
 mod serve_cmd;
 mod upload_cmd;
 
@@ -35,8 +36,11 @@ pub fn main() -> ExitCode {
             Command::Delete { target } => history_cmd::delete(&target).await,
             Command::Config { command: ConfigCommand::Show } => config_cmd::show(),
             Command::Config { command: ConfigCommand::Set { key, value } } => config_cmd::set(&key, &value),
-            Command::Config { command: ConfigCommand::SetKey { profile } } => config_cmd::set_key(profile.as_deref()),
+            Command::Config { command: ConfigCommand::SetKey { profile } } => {
+                config_cmd::set_key(profile.as_deref())
+            }
             Command::Serve(a) => serve_cmd::run(a).await,
+            Command::Integrate { command } => integrate_cmd::run(command),
             Command::HoldClipboard => Ok(true),
         }
     });

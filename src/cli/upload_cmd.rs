@@ -17,12 +17,17 @@ use std::sync::Arc;
 /// Runs the upload command. `Ok(false)` when at least one source failed.
 pub async fn run(a: UploadArgs) -> Result<bool> {
     let core = super::open_core()?;
-    let target = pipeline::target::resolve(&core.settings, &core.keys, a.profile.as_deref(), a.server.as_deref())?;
+    let target =
+        pipeline::target::resolve(&core.settings, &core.keys, a.profile.as_deref(), a.server.as_deref())?;
     let options = merge_options(&target, &a);
     let prepare = PrepareOptions {
         resize_width: a.resize.or(target.defaults.resize_width),
         jpeg_quality: a.jpeg_quality.unwrap_or(target.defaults.jpeg_quality),
-        strip_metadata: if a.keep_metadata { false } else { a.strip_metadata || target.defaults.strip_metadata },
+        strip_metadata: if a.keep_metadata {
+            false
+        } else {
+            a.strip_metadata || target.defaults.strip_metadata
+        },
     };
     let copy = a.copy.unwrap_or(CopyTarget::None);
     let sources = read_sources(&a.sources)?;
@@ -131,7 +136,9 @@ fn read_sources(raw: &[String]) -> Result<Vec<(String, Source)>> {
     for s in raw {
         if s == "-" {
             let mut data = Vec::new();
-            std::io::stdin().read_to_end(&mut data).map_err(|e| Error::Io { context: "Cannot read stdin".into(), source: e })?;
+            std::io::stdin()
+                .read_to_end(&mut data)
+                .map_err(|e| Error::Io { context: "Cannot read stdin".into(), source: e })?;
             out.push(("stdin".to_string(), Source::Bytes { data, filename: "stdin".into() }));
         } else if input::looks_like_url(s) {
             out.push((s.clone(), Source::Url(s.clone())));
@@ -182,4 +189,3 @@ fn print_outcome(label: &str, out: &Outcome, copy: CopyTarget, json: bool) {
         println!("{}", shown.unwrap_or_else(|| u.url.clone()));
     }
 }
-

@@ -7,7 +7,6 @@
 mod api;
 mod expiration;
 mod ingest;
-mod md5;
 mod names;
 mod pages;
 mod respond;

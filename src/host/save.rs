@@ -9,6 +9,7 @@ use super::thumbs::{self, StoreError, Targets};
 use super::Shared;
 use crate::media::sniff::{MediaKind, Sniffed};
 use image::ImageFormat;
+use md5::Md5;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -162,7 +163,7 @@ fn new_id(sh: &Shared) -> crate::Result<String> {
 /// MD5 (for the answer) and SHA-256 (for duplicates) of a file, in one pass.
 fn hash_file(path: &Path) -> std::io::Result<(String, String)> {
     let mut f = std::fs::File::open(path)?;
-    let mut md5 = super::md5::Md5::new();
+    let mut md5 = Md5::new();
     let mut sha = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -173,7 +174,7 @@ fn hash_file(path: &Path) -> std::io::Result<(String, String)> {
         md5.update(&buf[..n]);
         sha.update(&buf[..n]);
     }
-    Ok((md5.hex(), hex::encode(sha.finalize())))
+    Ok((hex::encode(md5.finalize()), hex::encode(sha.finalize())))
 }
 
 /// A stem held for one upload while its files are written, so two uploads of `photo.png` at

@@ -54,7 +54,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let msg = check_file(dir.path()).map_err(|e| e.to_string()).err().unwrap_or_default();
         assert!(msg.contains("is a folder"), "{msg}");
-        let missing = check_file(&dir.path().join("nope.png")).map_err(|e| e.to_string()).err().unwrap_or_default();
+        let missing =
+            check_file(&dir.path().join("nope.png")).map_err(|e| e.to_string()).err().unwrap_or_default();
         assert!(missing.contains("no such file"), "{missing}");
         let empty = dir.path().join("e.png");
         std::fs::write(&empty, b"").expect("write");

@@ -2,6 +2,8 @@
 //! of in-memory sources, probe and prepare the image (resize, strip metadata), record the job in
 //! the history before any byte is sent, upload, and record the outcome.
 
+pub mod check_server;
+pub mod expand;
 pub mod input;
 pub mod target;
 
@@ -83,11 +85,15 @@ pub async fn upload(
     job: Job,
     progress: Option<ProgressFn>,
 ) -> std::result::Result<Outcome, Failure> {
+    // Refuse a key-leaking transport before anything is recorded or read.
+    crate::api::client::check_transport(&target.server.base_url, target.server.allow_insecure_http)?;
     let validated = params::validate(&job.options)?;
     let mut warnings = validated.warnings;
     let options = validated.options;
     let source = match job.source {
-        Source::Bytes { data, filename } => Source::File(save_bytes(&core.paths.captures_dir(), &filename, &data)?),
+        Source::Bytes { data, filename } => {
+            Source::File(save_bytes(&core.paths.captures_dir(), &filename, &data)?)
+        }
         other => other,
     };
     let (send, entry, temp) = match source {
@@ -210,11 +216,9 @@ pub async fn delete_remote(core: &Core, history_id: i64) -> Result<crate::histor
         .history
         .get(history_id)?
         .ok_or_else(|| Error::invalid(format!("There is no upload #{history_id} in the history")))?;
-    let delete_url = entry
-        .uploaded
-        .as_ref()
-        .and_then(|u| u.delete_url.clone())
-        .ok_or_else(|| Error::invalid(format!("Upload #{history_id} has no delete link (the server did not give one)")))?;
+    let delete_url = entry.uploaded.as_ref().and_then(|u| u.delete_url.clone()).ok_or_else(|| {
+        Error::invalid(format!("Upload #{history_id} has no delete link (the server did not give one)"))
+    })?;
     core.client.delete(&delete_url).await?;
     core.history.set_deleted(history_id)?;
     Ok(entry)

@@ -31,7 +31,12 @@ pub fn parse_base_url(s: &str) -> Result<url::Url> {
 }
 
 /// Resolves `--profile NAME` / `--server URL` (or the default profile) to a target.
-pub fn resolve(settings: &Settings, keys: &KeyStore, profile: Option<&str>, server: Option<&str>) -> Result<Target> {
+pub fn resolve(
+    settings: &Settings,
+    keys: &KeyStore,
+    profile: Option<&str>,
+    server: Option<&str>,
+) -> Result<Target> {
     if let Some(s) = server {
         let base_url = parse_base_url(s)?;
         let name = base_url.host_str().unwrap_or("server").to_string();
@@ -56,7 +61,8 @@ pub fn resolve(settings: &Settings, keys: &KeyStore, profile: Option<&str>, serv
             p.name, p.name
         )));
     }
-    let server = ServerConfig { base_url, key, key_mode: p.key_mode, allow_insecure_http: p.allow_insecure_http };
+    let server =
+        ServerConfig { base_url, key, key_mode: p.key_mode, allow_insecure_http: p.allow_insecure_http };
     Ok(Target { profile_name: p.name.clone(), server, defaults: p.defaults.clone() })
 }
 
@@ -66,7 +72,10 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(parse_base_url("img.example.com").map(|u| u.to_string()).ok().as_deref(), Some("https://img.example.com/"));
+        assert_eq!(
+            parse_base_url("img.example.com").map(|u| u.to_string()).ok().as_deref(),
+            Some("https://img.example.com/")
+        );
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("https://x/?a=b").is_err());
     }

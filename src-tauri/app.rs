@@ -1,0 +1,151 @@
+//! Building and running the app: plugins (single-instance first, so a second `slingshot FILE...`
+//! is forwarded before anything else starts), commands, window events, and the setup that opens
+//! the core, starts the local sandbox, creates the tray, registers hotkeys and starts the history
+//! watcher. Closing the window leaves the app running in the tray; only "Quit" ends it.
+
+use crate::args::{self, Launch};
+use crate::state::AppState;
+use crate::{commands, flows, hotkeys, tray, window};
+use slingshot::clipboard::ClipboardOwner;
+use slingshot::config::{Paths, Settings};
+use slingshot::pipeline::Core;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+use tauri::{AppHandle, Manager, RunEvent};
+
+/// How often the history database is checked for writes by other processes (the CLI).
+const HISTORY_POLL: Duration = Duration::from_secs(2);
+
+/// Runs the desktop app until "Quit".
+pub fn run() -> ExitCode {
+    let paths = Paths::resolve();
+    crate::logging::init(paths.as_ref().ok().map(|p| p.data_dir.as_path()));
+    let paths = match paths {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!("Slingshot cannot find its folders: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let argv: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let launch = args::parse(&argv, &cwd);
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        hidden = launch.hidden,
+        files = launch.files.len(),
+        "starting Slingshot"
+    );
+
+    let built = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, argv, cwd| second_instance(app, &argv, &cwd)))
+        .plugin(hotkeys::plugin())
+        .plugin(tauri_plugin_autostart::Builder::new().args(["--hidden"]).build())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(commands::handler())
+        .on_window_event(window::on_event)
+        .setup(move |app| {
+            setup(app.handle(), paths, launch)?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match built {
+        Ok(app) => {
+            app.run(|_app, event| {
+                // The window closing is not the app ending: it keeps running in the tray.
+                // `app.exit(code)` (tray "Quit") comes with a code and is let through.
+                if let RunEvent::ExitRequested { code: None, api, .. } = event {
+                    api.prevent_exit();
+                }
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            // Usually a missing display or WebKitGTK runtime; the message says which.
+            tracing::error!("Slingshot could not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens everything the app needs. Only a history database that can't be opened is fatal;
+/// a broken settings file, a sandbox that can't start or a missing clipboard become warnings.
+fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot::Error> {
+    let mut warnings = Vec::new();
+    let settings = match Settings::load_or_recover(&paths) {
+        Ok((s, warning)) => {
+            warnings.extend(warning);
+            s
+        }
+        Err(e) => {
+            // The broken file stays in place; saving settings will refuse until it is fixed.
+            warnings.push(e.to_string());
+            Settings::default()
+        }
+    };
+    let sandbox = match tauri::async_runtime::block_on(slingshot::sandbox::start(&paths)) {
+        Ok(s) => {
+            tracing::info!(url = %s.target.server.base_url, "local sandbox running");
+            Some(s)
+        }
+        Err(e) => {
+            warnings.push(format!("The local sandbox could not start: {e}"));
+            None
+        }
+    };
+    let clipboard = ClipboardOwner::new().map_err(|e| warnings.push(e.to_string())).ok();
+    let core = Core::open(paths, settings)?;
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    app.manage(AppState::new(core, sandbox, clipboard, warnings));
+
+    if let Err(e) = tray::init(app) {
+        tracing::warn!("no tray icon ({e}); the app works from its window and hotkeys");
+    }
+    hotkeys::apply(app);
+    watch_history(app.clone());
+    if launch.shows_window() {
+        window::show(app, None);
+    }
+    if !launch.files.is_empty() {
+        let (app, files) = (app.clone(), launch.files);
+        tauri::async_runtime::spawn(async move { flows::upload_files(&app, files).await });
+    }
+    Ok(())
+}
+
+/// A second `slingshot ...` started: upload its files, or show the window.
+fn second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
+    let launch = args::parse(argv, Path::new(cwd));
+    tracing::info!(files = launch.files.len(), "second instance forwarded its arguments");
+    if !launch.files.is_empty() {
+        let (app, files) = (app.clone(), launch.files);
+        tauri::async_runtime::spawn(async move { flows::upload_files(&app, files).await });
+    } else if !launch.hidden {
+        window::show(app, None);
+    }
+}
+
+/// Polls the history's change counter; a change means another process wrote (the app's own
+/// writes are announced where they happen).
+fn watch_history(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut last: Option<i64> = None;
+        let mut tick = tokio::time::interval(HISTORY_POLL);
+        loop {
+            tick.tick().await;
+            let counter = app.state::<AppState>().core.history.change_counter();
+            match counter {
+                Ok(c) => {
+                    if last.is_some_and(|l| l != c) {
+                        tray::history_changed(&app);
+                    }
+                    last = Some(c);
+                }
+                Err(e) => tracing::debug!("cannot read the history change counter: {e}"),
+            }
+        }
+    });
+}

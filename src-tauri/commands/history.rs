@@ -1,0 +1,133 @@
+//! History commands: list, copy a link (the only way the window can obtain a delete URL, on
+//! explicit request), open in the browser, delete on the server, forget, retry; and `copy_text`.
+
+use crate::error::{CmdError, CmdResult};
+use crate::jobs::{self, Batch, Item, Origin};
+use crate::model::{HistoryItem, UploadEvent, UploadResult};
+use crate::state::AppState;
+use crate::tray;
+use slingshot::api::{Source, UploadOptions};
+use slingshot::history::{Entry, Query, Status};
+use slingshot::links::CopyTarget;
+use slingshot::pipeline::{self, input};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+/// Most rows one list returns.
+const MAX_LIST: u32 = 1000;
+/// Rows listed when the window doesn't say.
+const DEFAULT_LIST: u32 = 200;
+
+fn entry(st: &AppState, id: i64) -> CmdResult<Entry> {
+    st.core.history.get(id)?.ok_or_else(|| {
+        CmdError::from(slingshot::Error::invalid(format!("There is no upload #{id} in the history")))
+    })
+}
+
+/// Newest first, optionally filtered by text.
+#[tauri::command]
+pub async fn history_list(
+    state: State<'_, AppState>,
+    search: Option<String>,
+    limit: Option<u32>,
+) -> CmdResult<Vec<HistoryItem>> {
+    let q = Query { limit: Some(limit.unwrap_or(DEFAULT_LIST).clamp(1, MAX_LIST)), search, status: None };
+    Ok(state.core.history.list(&q)?.into_iter().map(HistoryItem::from).collect())
+}
+
+/// Puts one of an upload's links on the clipboard and returns it.
+#[tauri::command]
+pub async fn history_copy(state: State<'_, AppState>, id: i64, target: CopyTarget) -> CmdResult<String> {
+    let e = entry(&state, id)?;
+    let up = e
+        .uploaded
+        .as_ref()
+        .ok_or_else(|| CmdError::from(slingshot::Error::invalid(format!("Upload #{id} has no links yet"))))?;
+    let text = target.render(up).ok_or_else(|| {
+        CmdError::from(slingshot::Error::invalid(match target {
+            CopyTarget::Delete => format!("Upload #{id} has no delete link (the server did not give one)"),
+            _ => "Nothing to copy for this choice".to_string(),
+        }))
+    })?;
+    state.copy(&text)?;
+    Ok(text)
+}
+
+/// Opens the upload's viewer page (or direct URL) in the browser.
+#[tauri::command]
+pub async fn history_open(handle: AppHandle, state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    let e = entry(&state, id)?;
+    let up = e
+        .uploaded
+        .as_ref()
+        .ok_or_else(|| CmdError::from(slingshot::Error::invalid(format!("Upload #{id} has no links yet"))))?;
+    let url = up.url_viewer.clone().unwrap_or_else(|| up.url.clone());
+    input::check_url(&url)?;
+    handle
+        .opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| CmdError::app(format!("Cannot open the browser: {e}")))
+}
+
+/// Deletes the upload on its server through its stored delete link (the UI confirms first).
+#[tauri::command]
+pub async fn history_delete_remote(handle: AppHandle, state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    pipeline::delete_remote(&state.core, id).await?;
+    tray::history_changed(&handle);
+    Ok(())
+}
+
+/// Removes an entry from the history (the upload stays on the server).
+#[tauri::command]
+pub async fn history_forget(handle: AppHandle, state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    if !state.core.history.forget(id)? {
+        return Err(CmdError::from(slingshot::Error::invalid(format!(
+            "There is no upload #{id} in the history"
+        ))));
+    }
+    tray::history_changed(&handle);
+    Ok(())
+}
+
+/// Uploads a failed (or any) entry again, from its local file or URL, with its recorded options
+/// and profile. A successful retry of a failed entry replaces it in the history.
+#[tauri::command]
+pub async fn history_retry(
+    handle: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    on_event: Channel<UploadEvent>,
+) -> CmdResult<UploadResult> {
+    let e = entry(&state, id)?;
+    let source = match (&e.local_path, input::looks_like_url(&e.source)) {
+        (Some(p), _) => Source::File(p.clone()),
+        (None, true) => Source::Url(e.source.clone()),
+        (None, false) => {
+            return Err(CmdError::from(slingshot::Error::invalid(format!(
+                "Upload #{id} has no local file or URL to send again"
+            ))))
+        }
+    };
+    let target = state.target(Some(&e.profile))?;
+    let mut batch = Batch::defaults(target, Origin::Window);
+    if let Some(o) = e.options_json.as_deref().and_then(|j| serde_json::from_str::<UploadOptions>(j).ok()) {
+        batch.options = o;
+    }
+    batch.channel = Some(on_event);
+    let name = e.local_path.as_ref().map_or_else(|| e.source.clone(), |p| p.display().to_string());
+    let results = jobs::run(&handle, batch, vec![Item { name, source: Ok(source) }]).await.into_result()?;
+    let result = results.into_iter().next().ok_or_else(|| CmdError::app("The retry did not run"))?;
+    if e.status == Status::Failed {
+        // The new row has the answer; the failed one would only be noise.
+        let _ = state.core.history.forget(id);
+        tray::history_changed(&handle);
+    }
+    Ok(result)
+}
+
+/// Puts text on the clipboard (held by the app, so it stays after the window closes).
+#[tauri::command]
+pub async fn copy_text(state: State<'_, AppState>, text: String) -> CmdResult<()> {
+    Ok(state.copy(&text)?)
+}

@@ -1,0 +1,293 @@
+//! Running a batch of uploads: job numbers, `queued`/`progress`/`done`/`failed` events (to the
+//! caller's Channel and, for uploads the window did not start, to `upload://event`), bounded
+//! concurrency from `settings.app.concurrency`, then one clipboard copy and one notification per
+//! batch, and a history refresh for the window and the tray.
+
+use crate::error::CmdError;
+use crate::events;
+use crate::model::{OriginEvent, UploadEvent, UploadResult};
+use crate::notify::{self, Done, Failed};
+use crate::state::AppState;
+use slingshot::api::{ProgressFn, Source, UploadOptions};
+use slingshot::links::CopyTarget;
+use slingshot::media::resize::PrepareOptions;
+use slingshot::pipeline::{self, Job, Target};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Emitter, Manager};
+
+/// Where an upload was started; everything but `Window` is also announced on `upload://event`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The window (events go to its Channel only).
+    Window,
+    /// A global shortcut (or the window's capture button, which does the same).
+    Hotkey,
+    /// The tray menu.
+    Tray,
+    /// `slingshot FILE...` from a file manager.
+    FileManager,
+    /// "Upload clipboard" from the tray or a hotkey.
+    Clipboard,
+}
+
+impl Origin {
+    /// The `origin` field of `upload://event`, or `None` for the window.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Origin::Window => None,
+            Origin::Hotkey => Some("hotkey"),
+            Origin::Tray => Some("tray"),
+            Origin::FileManager => Some("file-manager"),
+            Origin::Clipboard => Some("clipboard"),
+        }
+    }
+}
+
+/// How every item of a batch is uploaded.
+pub struct Batch {
+    /// Destination.
+    pub target: Target,
+    /// API options.
+    pub options: UploadOptions,
+    /// Local preparation.
+    pub prepare: PrepareOptions,
+    /// What to copy afterwards.
+    pub copy: CopyTarget,
+    /// Who started it.
+    pub origin: Origin,
+    /// The caller's progress channel, if any.
+    pub channel: Option<Channel<UploadEvent>>,
+    /// Remove local files after a successful upload (captures with `keep_captures = false`).
+    pub remove_after: bool,
+}
+
+impl Batch {
+    /// A batch with the target's own defaults (hotkeys, tray, file manager).
+    pub fn defaults(target: Target, origin: Origin) -> Batch {
+        let d = target.defaults.clone();
+        Batch {
+            options: d.options,
+            prepare: PrepareOptions {
+                resize_width: d.resize_width,
+                jpeg_quality: d.jpeg_quality,
+                strip_metadata: d.strip_metadata,
+            },
+            copy: d.copy,
+            origin,
+            channel: None,
+            remove_after: false,
+            target,
+        }
+    }
+}
+
+/// One thing to upload: a display name and the source, or why it can't be uploaded.
+pub struct Item {
+    /// File name or URL, for events and messages.
+    pub name: String,
+    /// What to send.
+    pub source: Result<Source, slingshot::Error>,
+}
+
+impl Item {
+    /// An item for a local file.
+    pub fn file(path: PathBuf) -> Item {
+        Item { name: path.display().to_string(), source: Ok(Source::File(path)) }
+    }
+}
+
+/// What a batch did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Successful uploads, in the order given.
+    pub done: Vec<UploadResult>,
+    /// Failures, in the order given.
+    pub failed: Vec<(String, CmdError, Option<i64>)>,
+}
+
+impl Report {
+    /// The results for a command: the successes, or the first error when nothing succeeded.
+    pub fn into_result(self) -> Result<Vec<UploadResult>, CmdError> {
+        if self.done.is_empty() {
+            if let Some((_, e, _)) = self.failed.into_iter().next() {
+                return Err(e);
+            }
+        }
+        Ok(self.done)
+    }
+}
+
+/// Sends events where they belong.
+#[derive(Clone)]
+struct Sink {
+    app: AppHandle,
+    channel: Option<Channel<UploadEvent>>,
+    origin: Origin,
+}
+
+impl Sink {
+    fn send(&self, ev: UploadEvent) {
+        if let Some(origin) = self.origin.name() {
+            if let Err(e) = self.app.emit(events::UPLOAD_EVENT, OriginEvent { event: &ev, origin }) {
+                tracing::debug!("cannot emit an upload event: {e}");
+            }
+        }
+        if let Some(ch) = &self.channel {
+            if let Err(e) = ch.send(ev) {
+                // The window was closed or reloaded; the upload goes on.
+                tracing::debug!("cannot send on the upload channel: {e}");
+            }
+        }
+    }
+}
+
+/// Lets a progress event through at most every `every`, plus always the last one.
+#[derive(Debug)]
+pub struct Throttle {
+    every: Duration,
+    last: Option<Instant>,
+}
+
+impl Throttle {
+    /// A throttle passing one event per `every`.
+    pub fn new(every: Duration) -> Throttle {
+        Throttle { every, last: None }
+    }
+
+    /// Whether to send the event for `sent` of `total` bytes at `now`.
+    pub fn allow(&mut self, now: Instant, sent: u64, total: u64) -> bool {
+        let due = self.last.is_none_or(|t| now.duration_since(t) >= self.every);
+        if due || sent >= total {
+            self.last = Some(now);
+            return true;
+        }
+        false
+    }
+}
+
+/// About 20 progress events per second per job.
+const PROGRESS_EVERY: Duration = Duration::from_millis(50);
+
+fn progress_fn(sink: Sink, job: u64) -> ProgressFn {
+    let throttle = Mutex::new(Throttle::new(PROGRESS_EVERY));
+    Arc::new(move |sent, total| {
+        let pass = throttle.lock().unwrap_or_else(PoisonError::into_inner).allow(Instant::now(), sent, total);
+        if pass {
+            sink.send(UploadEvent::Progress { job, sent, total });
+        }
+    })
+}
+
+/// Runs the batch to the end and returns what happened. Never fails as a whole.
+pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
+    let st = app.state::<AppState>();
+    let sink = Sink { app: app.clone(), channel: batch.channel.clone(), origin: batch.origin };
+    let numbered: Vec<(u64, Item)> = items.into_iter().map(|it| (st.next_job(), it)).collect();
+    for (job, it) in &numbered {
+        sink.send(UploadEvent::Queued { job: *job, name: it.name.clone() });
+    }
+    let target = Arc::new(batch.target.clone());
+    let limiter = st.limiter();
+    let mut handles = Vec::with_capacity(numbered.len());
+    for (job, item) in numbered {
+        let (core, target, limiter, sink) = (st.core.clone(), target.clone(), limiter.clone(), sink.clone());
+        let (options, prepare, copy, remove_after) =
+            (batch.options.clone(), batch.prepare.clone(), batch.copy, batch.remove_after);
+        handles.push(tauri::async_runtime::spawn(async move {
+            let name = item.name;
+            let source = match item.source {
+                Ok(s) => s,
+                Err(e) => return Err((job, name, CmdError::from(e), None)),
+            };
+            // The permit is held for the whole upload; a closed semaphore never happens here.
+            let _permit = limiter.acquire_owned().await.ok();
+            let job_spec = Job { source, options, prepare };
+            match pipeline::upload(&core, &target, job_spec, Some(progress_fn(sink, job))).await {
+                Ok(out) => {
+                    let copied = copy.render(&out.uploaded);
+                    let result = UploadResult::new(out.history_id, name, &out.uploaded, copied, out.warnings);
+                    if remove_after {
+                        if let Some(p) = &out.local_path {
+                            let _ = std::fs::remove_file(p);
+                        }
+                    }
+                    Ok((job, result, out.local_path))
+                }
+                Err(f) => Err((job, name, CmdError::from(f.error), f.history_id)),
+            }
+        }));
+    }
+    let mut report = Report::default();
+    let mut done_notes = Vec::new();
+    let mut failed_notes = Vec::new();
+    for h in handles {
+        match h.await {
+            Ok(Ok((job, result, local))) => {
+                sink.send(UploadEvent::Done { job, result: Box::new(result.clone()) });
+                done_notes.push(Done {
+                    link: result.copied.clone().unwrap_or_else(|| result.links.short.clone()),
+                    local,
+                    mime: result.mime.clone(),
+                });
+                report.done.push(result);
+            }
+            Ok(Err((job, name, error, history_id))) => {
+                tracing::warn!(job, source = %name, "upload failed: {}", error.message);
+                sink.send(UploadEvent::Failed { job, name: name.clone(), error: error.clone(), history_id });
+                failed_notes.push(Failed { name: name.clone(), reason: error.message.clone() });
+                report.failed.push((name, error, history_id));
+            }
+            Err(e) => tracing::error!("an upload task ended abnormally: {e}"),
+        }
+    }
+    let texts: Vec<String> = report.done.iter().filter_map(|r| r.copied.clone()).collect();
+    let mut copy_error = None;
+    if !texts.is_empty() {
+        if let Err(e) = st.copy(&texts.join("\n")) {
+            tracing::warn!("the upload worked but the link could not be copied: {e}");
+            copy_error = Some(e.to_string());
+            for r in &mut report.done {
+                r.copied = None;
+            }
+        }
+    }
+    let copied = copy_error.is_none() && !texts.is_empty();
+    if let Some(note) = notify::for_batch(&done_notes, &failed_notes, copied, copy_error.as_deref()) {
+        notify::show(app, note);
+    }
+    crate::tray::history_changed(app);
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_passes_first_last_and_spaced_events() {
+        let mut t = Throttle::new(Duration::from_millis(50));
+        let t0 = Instant::now();
+        assert!(t.allow(t0, 1, 100));
+        assert!(!t.allow(t0 + Duration::from_millis(10), 2, 100));
+        assert!(!t.allow(t0 + Duration::from_millis(49), 3, 100));
+        assert!(t.allow(t0 + Duration::from_millis(50), 4, 100));
+        assert!(t.allow(t0 + Duration::from_millis(51), 100, 100), "the final event always passes");
+    }
+
+    #[test]
+    fn origin_names_match_the_contract() {
+        assert_eq!(Origin::Window.name(), None);
+        assert_eq!(Origin::FileManager.name(), Some("file-manager"));
+        assert_eq!(Origin::Hotkey.name(), Some("hotkey"));
+    }
+
+    #[test]
+    fn report_fails_only_when_nothing_succeeded() {
+        let r = Report { done: vec![], failed: vec![("a".into(), CmdError::app("boom"), None)] };
+        assert_eq!(r.into_result().err().map(|e| e.message), Some("boom".into()));
+        assert!(Report::default().into_result().is_ok_and(|v| v.is_empty()));
+    }
+}
