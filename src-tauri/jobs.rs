@@ -93,9 +93,11 @@ pub struct Item {
 }
 
 impl Item {
-    /// An item for a local file.
+    /// An item for a local file, shown by its file name (the full path is in the history).
     pub fn file(path: PathBuf) -> Item {
-        Item { name: path.display().to_string(), source: Ok(Source::File(path)) }
+        let name =
+            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        Item { name, source: Ok(Source::File(path)) }
     }
 }
 

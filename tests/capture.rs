@@ -2,29 +2,9 @@
 //! `xvfb-run -a -s "-screen 0 1280x800x24"`; without an X11 display every test here is skipped
 //! with a note on stderr.
 
-use slingshot::capture::{capture, save_png, session_kind, CaptureMode, SessionKind};
-use slingshot::clipboard::ClipboardOwner;
+pub use crate::support::x11;
+use slingshot::capture::{capture, pointer_position, save_png, session_kind, CaptureMode, SessionKind};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard, OnceLock};
-
-/// One test at a time talks to the X server: the root window's pixels and the clipboard are
-/// display-wide.
-static X_SERVER: Mutex<()> = Mutex::new(());
-
-/// An X connection held for the whole test run. Xvfb resets (root window back to black, every
-/// client's resources gone) whenever its last client disconnects, which a real session, with its
-/// window manager, never does. Being `static` also checks that the owner is `Send + Sync`.
-static KEEP_SERVER: OnceLock<Option<ClipboardOwner>> = OnceLock::new();
-
-/// The X server to test against (held until the test ends), or `None` without an X11 display.
-fn x11() -> Option<MutexGuard<'static, ()>> {
-    if session_kind() != SessionKind::X11 {
-        eprintln!("skipped: no X11 display (run under xvfb-run)");
-        return None;
-    }
-    KEEP_SERVER.get_or_init(|| ClipboardOwner::new().ok());
-    Some(X_SERVER.lock().unwrap_or_else(|p| p.into_inner()))
-}
 
 /// The root window's size as the X server reports it (independent of xcap), when xdpyinfo is
 /// installed; else the size the Makefile gives Xvfb.
@@ -36,6 +16,16 @@ fn root_size() -> (u32, u32) {
         Some((w.parse().ok()?, h.parse().ok()?))
     });
     dims.unwrap_or((1280, 800))
+}
+
+#[test]
+fn without_x11_capture_explains_itself() {
+    if session_kind() == SessionKind::X11 {
+        return;
+    }
+    let e = capture(CaptureMode::AllMonitors).map(|_| ()).map_err(|e| e.to_string());
+    assert!(e.as_ref().err().is_some_and(|m| m.contains("not supported yet")), "{e:?}");
+    assert_eq!(pointer_position(), None);
 }
 
 #[test]
@@ -94,6 +84,18 @@ fn save_png_writes_a_decodable_png_and_never_overwrites() {
         assert_eq!((img.width(), img.height()), cap.image.dimensions());
     }
     assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2, "no temp files left");
+}
+
+#[test]
+fn pointer_position_follows_the_mouse() {
+    let Some(_x) = x11() else { return };
+    if !Command::new("xdotool").args(["mousemove", "123", "45"]).status().is_ok_and(|s| s.success()) {
+        eprintln!("skipped: xdotool is not installed");
+        return;
+    }
+    assert_eq!(pointer_position(), Some((123, 45)));
+    let cap = capture(CaptureMode::MonitorAt { x: 123, y: 45 }).expect("capture");
+    assert_eq!((cap.x, cap.y), (0, 0));
 }
 
 mod clipboard {

@@ -365,7 +365,7 @@ async fn serve_command_answers_uploads() {
     child.kill().await.expect("kill");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copies_the_link_and_keeps_it_after_exit() {
     if std::env::var_os("DISPLAY").is_none() || which("xclip").is_none() {
         eprintln!("skipped: needs an X display and xclip (the CI runs this under xvfb-run)");
@@ -375,18 +375,35 @@ async fn copies_the_link_and_keeps_it_after_exit() {
     let env = Env::new();
     let f = write(&env.files(), "c.png", &png(20, 20));
     let base = host.base().to_string();
-    let out = env
-        .cli()
-        .env("DISPLAY", std::env::var_os("DISPLAY").expect("display"))
-        .args(["upload", "--server", &base, "--copy", "url", f.to_str().expect("utf8")])
-        .output()
-        .await
-        .expect("upload");
+    let cmd = {
+        let c = env.cli();
+        let mut std_cmd = std::process::Command::new(env!("CARGO_BIN_EXE_slingshot-cli"));
+        for (k, v) in c.as_std().get_envs() {
+            match v {
+                Some(v) => std_cmd.env(k, v),
+                None => std_cmd.env_remove(k),
+            };
+        }
+        std_cmd.env("DISPLAY", std::env::var_os("DISPLAY").expect("display"));
+        std_cmd.args(["upload", "--server", &base, "--copy", "url", f.to_str().expect("utf8")]);
+        std_cmd
+    };
+    // The clipboard is display-wide: hold the X lock (a blocking guard, so on a blocking thread).
+    let (out, clip) = tokio::task::spawn_blocking(move || {
+        let mut cmd = cmd;
+        let _x = crate::support::x11();
+        let out = cmd.output().expect("upload");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let clip = std::process::Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .output()
+            .expect("xclip");
+        (out, clip)
+    })
+    .await
+    .expect("join");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let printed = text(&out.stdout).trim().to_string();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let clip =
-        std::process::Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().expect("xclip");
     assert_eq!(text(&clip.stdout).trim(), printed, "the clipboard holds the link after the CLI exited");
 }
 

@@ -85,7 +85,8 @@ pub async fn upload(
                 .await
                 .map_err(|e| CmdError::app(format!("Saving the pasted image stopped unexpectedly: {e}")))?;
                 match saved {
-                    Ok(p) => items.push(Item::file(p)),
+                    // Shown under the name it was pasted with; the saved copy's name is unique.
+                    Ok(p) => items.push(Item { name: label, source: Ok(Source::File(p)) }),
                     Err(e) => items.push(Item { name: label, source: Err(e) }),
                 }
             }

@@ -14,14 +14,13 @@ import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.request
+
+from helpers import free_port, http_get, make_png, png_size, uploaded_urls  # noqa: F401 (re-exported)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -36,55 +35,6 @@ SCREEN = (1920, 1080)  # run.sh starts Xvfb with this screen size
 
 class CheckFailed(Exception):
     """A `require` that failed: the scenario cannot go on."""
-
-
-def png_size(data):
-    """(width, height) from a PNG's IHDR, or None if `data` is not a PNG."""
-    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        return None
-    return struct.unpack(">II", data[16:24])
-
-
-def make_png(path, width, height, rgb=(200, 40, 40)):
-    """Writes a small valid RGB PNG (no image library needed) so uploads have a known size."""
-    import zlib
-
-    row = b"\x00" + bytes(rgb) * width
-    raw = row * height
-
-    def chunk(kind, body):
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-    with open(path, "wb") as f:
-        f.write(data)
-    return data
-
-
-def http_get(url, timeout=10):
-    """GET without any proxy from the environment; follows redirects. -> (status, headers, body)."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=timeout) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers or {}), e.read() if e.fp else b""
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def uploaded_urls(entry):
-    """Every URL of a history entry (as printed by `slingshot-cli history --json`)."""
-    up = entry.get("uploaded") or {}
-    return [u for u in (up.get("url"), up.get("url_short"), up.get("url_viewer"), entry.get("url"),
-                        entry.get("url_short"), entry.get("url_viewer")) if u]
 
 
 class Scenario:
@@ -185,9 +135,8 @@ class Scenario:
         while True:
             try:
                 value = pred()
-            except Exception as e:  # a predicate failing early (file not there yet) means "not yet"
+            except Exception:  # a predicate failing early (file not there yet) means "not yet"
                 value = None
-                last = e
             if value:
                 return value
             if time.monotonic() > deadline:

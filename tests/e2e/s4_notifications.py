@@ -44,8 +44,8 @@ def body(s):
     s.check(f"a 'link copied' notification for each of the {len(links)} uploads", len(notes) >= len(links),
             f"got {len(all_notes)} notifications: {all_notes}")
     for link in links:
-        named = any(link in n["summary"] + n["body"] for n in all_notes)
-        s.log(f"link {link} {'is' if named else 'is not'} named in a notification")
+        s.check(f"a notification gives the link {link}", any(link in n["summary"] + n["body"] for n in all_notes),
+                "no notification's text contains it")
     s.check("notifications come from Slingshot", all_notes and all("slingshot" in n["app_name"].lower()
                                                                     for n in all_notes),
             [n["app_name"] for n in all_notes])

@@ -22,7 +22,7 @@ def body(s):
     s.wait_app_ready()
     regs = s.wait_for("StatusNotifierItem registration", s.sni_registrations, 15)
     s.require("the app registers a StatusNotifierItem with the watcher", regs,
-              f"no registration")
+              "busd.py recorded no RegisterStatusNotifierItem call")
     s.log(f"registrations: {regs}")
     props, items = tray.read_tray(regs)
     s.log(f"item: id={props.get('Id')!s} title={props.get('Title')!s} status={props.get('Status')!s} "
@@ -48,6 +48,17 @@ def body(s):
     else:
         s.log(f"menu after upload: {labels(items_after)}")
         s.check(f"the tray menu lists {name}", True)
+        # Choosing the upload's "Copy link" puts its link back on the clipboard.
+        at = next(i for i, it in enumerate(items_after) if name in it["label"])
+        copy = next((it for it in items_after[at + 1:] if it["label"].lower().startswith("copy link")), None)
+        if s.check("the upload has a 'Copy link' entry", copy, f"menu {labels(items_after)}"):
+            s.set_clipboard("e2e: before tray copy")
+            tray.click(s.sni_registrations(), copy["id"])
+            got = s.wait_for("clipboard after tray 'Copy link'",
+                             lambda: (c := s.clipboard()) != "e2e: before tray copy" and c, 10)
+            s.check("tray 'Copy link' copies the upload's link", got == link, f"clipboard {got!r}, link {link!r}")
+    s.check("the tray menu has Open Slingshot and Quit",
+            {"Open Slingshot", "Quit"} <= set(labels(items)), f"menu {labels(items)}")
     s.screenshot()
 
 

@@ -42,6 +42,15 @@ def menu_items(bus, service, menu_path):
     return out
 
 
+def click(registrations, item_id):
+    """Sends the dbusmenu "clicked" event for `item_id`, as a tray host does when one is chosen."""
+    bus = dbus.SessionBus()
+    reg = registrations[-1]
+    props = item_properties(bus, reg["service"], reg["path"])
+    menu = dbus.Interface(bus.get_object(reg["service"], str(props["Menu"]), introspect=False), MENU_IFACE)
+    menu.Event(dbus.Int32(item_id), "clicked", dbus.Int32(0, variant_level=1), dbus.UInt32(0))
+
+
 def read_tray(registrations):
     """-> (item properties, menu items) of the newest registered item. Raises on D-Bus errors."""
     bus = dbus.SessionBus()

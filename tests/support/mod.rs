@@ -6,6 +6,7 @@
 use slingshot::host::{Host, HostConfig};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// A key the test host accepts (shaped like a real one).
 pub const KEY: &str = "chv_T3st_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -87,4 +88,24 @@ pub fn mp4_stub() -> Vec<u8> {
     v.extend_from_slice(b"mp42isom");
     v.extend_from_slice(&[0u8; 64]);
     v
+}
+
+/// One test at a time talks to the X server: the root window's pixels and the clipboard are
+/// display-wide.
+static X_SERVER: Mutex<()> = Mutex::new(());
+
+/// An X connection held for the whole test run. Xvfb resets (root window back to black, every
+/// client's resources gone) whenever its last client disconnects, which a real session, with its
+/// window manager, never does. Being `static` also checks that the owner is `Send + Sync`.
+static KEEP_SERVER: OnceLock<Option<slingshot::clipboard::ClipboardOwner>> = OnceLock::new();
+
+/// The X server to test against (held until the guard drops), or `None` without an X11 display.
+pub fn x11() -> Option<MutexGuard<'static, ()>> {
+    use slingshot::capture::{session_kind, SessionKind};
+    if session_kind() != SessionKind::X11 {
+        eprintln!("skipped: no X11 display (run under xvfb-run)");
+        return None;
+    }
+    KEEP_SERVER.get_or_init(|| slingshot::clipboard::ClipboardOwner::new().ok());
+    Some(X_SERVER.lock().unwrap_or_else(|p| p.into_inner()))
 }
