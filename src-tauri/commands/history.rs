@@ -115,8 +115,11 @@ pub async fn history_retry(
         batch.options = o;
     }
     batch.channel = Some(on_event);
-    let name = e.local_path.as_ref().map_or_else(|| e.source.clone(), |p| p.display().to_string());
-    let results = jobs::run(&handle, batch, vec![Item { name, source: Ok(source) }]).await.into_result()?;
+    let item = match source {
+        Source::File(p) => Item::file(p),
+        other => Item { name: e.source.clone(), source: Ok(other) },
+    };
+    let results = jobs::run(&handle, batch, vec![item]).await.into_result()?;
     let result = results.into_iter().next().ok_or_else(|| CmdError::app("The retry did not run"))?;
     if e.status == Status::Failed {
         // The new row has the answer; the failed one would only be noise.

@@ -180,6 +180,7 @@ function showDone(entry, result) {
 }
 
 function showFailed(entry, error, historyId) {
+  entry.historyId = historyId;
   entry.done = true;
   const err = error && typeof error === "object" ? error : { kind: "app", message: String(error ?? "Upload failed.") };
   const advice = errorAdvice(err.kind);
@@ -218,6 +219,8 @@ function showFailed(entry, error, historyId) {
 
 /** Retries a failed upload from the history (`history_retry`), in place of its error row. */
 export async function retry(historyId, entry = null) {
+  // A retry from the History view replaces the queue's error row for the same upload, if any.
+  entry = entry ?? [...jobs.values()].find((e) => e.historyId === historyId) ?? null;
   const batch = startBatch(entry?.name ?? `Upload ${historyId}`, entry?.batch?.profile ?? null, entry?.row ?? null);
   if (entry) jobs.delete(entry.job);
   try {
