@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod error;
+pub mod fsutil;
 pub mod history;
 pub mod host;
 pub mod integrate;

@@ -5,6 +5,7 @@
 use crate::api::{KeyMode, ServerConfig};
 use crate::config::{Paths, ProfileDefaults};
 use crate::error::{Error, Result};
+use crate::fsutil;
 use crate::host::{self, Host, HostConfig};
 use crate::pipeline::Target;
 use crate::secret::ApiKey;
@@ -38,7 +39,7 @@ pub async fn start(paths: &Paths) -> Result<Sandbox> {
         cfg.keys = vec![key.clone()];
         match Host::start(cfg).await {
             Ok(h) => {
-                let _ = write_private(&port_file, &h.addr().port().to_string());
+                let _ = fsutil::write_private(&port_file, h.addr().port().to_string().as_bytes());
                 let server = ServerConfig {
                     base_url: h.base_url(),
                     key: ApiKey::new(key.clone()),
@@ -66,20 +67,6 @@ fn read_or_create(path: &Path, make: fn() -> String) -> Result<String> {
         }
     }
     let k = make();
-    write_private(path, &k)?;
+    fsutil::write_private(path, k.as_bytes())?;
     Ok(k)
-}
-
-/// Writes a small file readable only by the owner.
-fn write_private(path: &Path, text: &str) -> Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| Error::io("Cannot write", path, e))?;
-    f.write_all(text.as_bytes()).map_err(|e| Error::io("Cannot write", path, e))
 }

@@ -1,7 +1,7 @@
 //! `slingshot-cli` end to end: real processes against the local host on 127.0.0.1, with their own
 //! config and data dirs (never the real home) and no OS keyring.
 
-use crate::support::{jpeg, png, start_host, start_host_with, write, TestHost, KEY};
+use crate::support::{contains, jpeg, png, start_host, start_host_with, walk, write, TestHost, KEY};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -305,25 +305,6 @@ async fn the_key_is_never_an_argument() {
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).expect("cmdline");
     assert!(!contains(&cmdline, KEY.as_bytes()), "key in the process arguments");
     child.kill().await.expect("kill");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 #[tokio::test]

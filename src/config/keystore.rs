@@ -4,7 +4,6 @@
 //! Keys never appear in messages or logs; keyring calls run with a deadline so a missing or
 //! stuck Secret Service can't hang the app.
 
-use super::atomic::write_private;
 use super::paths::Paths;
 use super::settings::line_col;
 use crate::error::{Error, Result};
@@ -209,6 +208,6 @@ impl KeyStore {
         let text = format!(
             "# Slingshot API keys, used because no system keyring was reachable. Keep this file private.\n{body}"
         );
-        write_private(&self.file, text.as_bytes())
+        crate::fsutil::write_private(&self.file, text.as_bytes())
     }
 }

@@ -3,7 +3,6 @@
 //! ([`KeyStore`]: OS keyring first, a 0600 fallback file otherwise). The API key never goes into
 //! the settings file.
 
-mod atomic;
 mod edit;
 mod keystore;
 mod paths;

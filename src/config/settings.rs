@@ -4,7 +4,6 @@
 //! never replaced silently: [`Settings::load`] refuses it, [`Settings::load_or_recover`] moves it
 //! aside first.
 
-use super::atomic::write_private;
 use super::paths::Paths;
 use crate::api::{KeyMode, UploadOptions};
 use crate::error::{Error, Result};
@@ -242,7 +241,7 @@ impl Settings {
         let mut text = String::with_capacity(HEADER.len() + body.len());
         text.push_str(HEADER);
         text.push_str(&body);
-        write_private(&paths.settings_file(), text.as_bytes())
+        crate::fsutil::write_private(&paths.settings_file(), text.as_bytes())
     }
 
     /// The profile to use: `name` if given, else `default_profile`, else the only profile.

@@ -71,14 +71,7 @@ fn now() -> Result<String> {
 /// gives the -wal and -shm files the same permissions.
 fn create_private_file(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            b.mode(0o700);
-        }
-        b.create(dir).map_err(|e| Error::io("Cannot create the directory", dir, e))?;
+        crate::fsutil::create_private_dir(dir)?;
     }
     let mut o = std::fs::OpenOptions::new();
     o.append(true).create(true);

@@ -108,7 +108,7 @@ pub fn install(dirs: &XdgDirs, exec: &str) -> Result<Vec<Change>> {
     }
     let mut changes = Vec::new();
     let mut put = |path: PathBuf, text: String, mode: u32| -> Result<()> {
-        write_file(&path, text.as_bytes(), mode)?;
+        crate::fsutil::replace(&path, text.as_bytes(), mode)?;
         changes.push(Change::Wrote(path));
         Ok(())
     };
@@ -126,7 +126,7 @@ pub fn install(dirs: &XdgDirs, exec: &str) -> Result<Vec<Change>> {
         Some(existing) => (thunar::merge(&existing, &action)?, file_mode(&uca)),
         None => (thunar::new_file(&action), 0o644),
     };
-    write_file(&uca, text.as_bytes(), mode)?;
+    crate::fsutil::replace(&uca, text.as_bytes(), mode)?;
     changes.push(Change::AddedEntry(uca));
     Ok(changes)
 }
@@ -147,7 +147,7 @@ pub fn uninstall(dirs: &XdgDirs) -> Result<Vec<Change>> {
     if let Some(existing) = read_optional(&uca)? {
         let (text, found) = thunar::remove(&existing);
         if found {
-            write_file(&uca, text.as_bytes(), file_mode(&uca))?;
+            crate::fsutil::replace(&uca, text.as_bytes(), file_mode(&uca))?;
             changes.push(Change::RemovedEntry(uca));
         }
     }
@@ -173,25 +173,4 @@ fn file_mode(path: &Path) -> u32 {
     }
     let _ = path;
     0o644
-}
-
-/// Writes through a temp file and a rename, so a file manager never reads half a file.
-fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    let dir = path.parent().ok_or_else(|| Error::invalid(format!("{}: no parent folder", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("Cannot create", dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".slingshot-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("Cannot create a temporary file in", dir, e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io("Cannot write", tmp.path(), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io("Cannot set permissions on", tmp.path(), e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.persist(path).map_err(|e| Error::io("Cannot write", path, e.error))?;
-    Ok(())
 }

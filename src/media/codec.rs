@@ -1,6 +1,6 @@
 //! Decoding and encoding shared by resizing and metadata stripping: decodes under
 //! [`image::Limits`], maps image's errors to ones a person can act on, encodes back to the source's
-//! format, and writes outputs atomically (temporary name, then rename) into the work folder.
+//! format, and names the outputs (written by [`crate::fsutil::create_unique`]).
 
 use crate::error::{Error, Result};
 use crate::media::probe::{check_bomb, MAX_PIXELS};
@@ -10,8 +10,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageError, ImageFormat, ImageReader, Limits};
-use std::io::{BufWriter, Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::io::{Cursor, Write};
+use std::path::Path;
 
 /// Decoder memory ceiling: [`MAX_PIXELS`] as RGBA8 plus headroom for the decoders' own buffers.
 const MAX_ALLOC: u64 = MAX_PIXELS * 4 + 64 * 1024 * 1024;
@@ -202,44 +202,6 @@ pub(crate) fn output_name(src: &Path, tag: &str, ext: &str) -> String {
     format!("{stem}.{tag}.{ext}")
 }
 
-/// Writes a file named `name` into `work_dir` atomically: `write` fills a hidden temporary file
-/// that is renamed into place only once complete, so a failure leaves nothing behind. An existing
-/// file is never replaced (the source may live in `work_dir`, and two sources may share a name):
-/// `-2`, `-3`... are appended to the stem instead.
-pub(crate) fn write_atomic(
-    work_dir: &Path,
-    name: &str,
-    write: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> Result<()>,
-) -> Result<PathBuf> {
-    std::fs::create_dir_all(work_dir).map_err(|e| Error::io("Cannot create the work folder", work_dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".slingshot-")
-        .suffix(".part")
-        .tempfile_in(work_dir)
-        .map_err(|e| Error::io("Cannot create a file in", work_dir, e))?;
-    {
-        let mut w = BufWriter::new(tmp.as_file_mut());
-        write(&mut w)?;
-        w.flush().map_err(|e| Error::io("Cannot write into", work_dir, e))?;
-    }
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) => (s.to_string(), format!(".{e}")),
-        None => (name.to_string(), String::new()),
-    };
-    for n in 1..=1000u32 {
-        let target = if n == 1 { work_dir.join(name) } else { work_dir.join(format!("{stem}-{n}{ext}")) };
-        match tmp.persist_noclobber(&target) {
-            Ok(_) => return Ok(target),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
-            Err(e) => return Err(Error::io("Cannot write", &target, e.error)),
-        }
-    }
-    Err(Error::invalid(format!(
-        "{} already holds 1000 files named like {name}; empty it and try again",
-        work_dir.display()
-    )))
-}
-
 /// Maps an encode failure while writing `name`.
 pub(crate) fn encode_error(work_dir: &Path, name: &str, e: ImageError) -> Error {
     match e {
@@ -264,24 +226,5 @@ mod tests {
         // A cut-off photo whose EXIF thumbnail (inside APP1) has its own SOS and EOI.
         let thumb = [0xFF, 0xD8, 0xFF, 0xE1, 0, 8, 0xFF, 0xDA, 0xFF, 0xD9, 0, 0, 0xFF, 0xDA, 1, 2];
         assert!(jpeg_complete(p, &thumb).is_err());
-    }
-
-    #[test]
-    fn atomic_write_never_replaces() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let a = write_atomic(dir.path(), "x.500w.png", |w| {
-            w.write_all(b"a").map_err(|e| Error::io("w", dir.path(), e))
-        })
-        .expect("first");
-        let b = write_atomic(dir.path(), "x.500w.png", |w| {
-            w.write_all(b"b").map_err(|e| Error::io("w", dir.path(), e))
-        })
-        .expect("second");
-        assert_eq!(a.file_name().and_then(|n| n.to_str()), Some("x.500w.png"));
-        assert_eq!(b.file_name().and_then(|n| n.to_str()), Some("x.500w-2.png"));
-        assert_eq!(std::fs::read(&a).expect("read"), b"a");
-        let failed = write_atomic(dir.path(), "y.png", |_| Err(Error::Image("boom".into())));
-        assert!(failed.is_err());
-        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2, "failed write leaves nothing");
     }
 }

@@ -3,6 +3,7 @@
 //! when an EXIF orientation other than 1 would be lost: then the pixels are turned and re-encoded.
 
 use crate::error::{Error, Result};
+use crate::fsutil;
 use crate::media::codec;
 use crate::media::probe::ensure_file;
 use crate::media::sniff::Sniffed;
@@ -54,7 +55,7 @@ fn write_stripped(src: &Path, sniffed: Sniffed, work_dir: &Path, stripped: Strip
         Stripped::NeedsRotation(o) => return reencode_rotated(src, sniffed, o, work_dir),
     };
     let name = codec::output_name(src, "clean", sniffed.ext);
-    codec::write_atomic(work_dir, &name, |w| {
+    fsutil::create_unique(work_dir, &name, |w| {
         w.write_all(&bytes).map_err(|e| Error::io("Cannot write into", work_dir, e))
     })
 }
@@ -167,7 +168,7 @@ fn reencode_rotated(src: &Path, sniffed: Sniffed, orientation: u32, work_dir: &P
         img.apply_orientation(o);
     }
     let name = codec::output_name(src, "clean", sniffed.ext);
-    codec::write_atomic(work_dir, &name, |w| {
+    fsutil::create_unique(work_dir, &name, |w| {
         codec::encode(w, &img, icc.as_deref(), sniffed, REENCODE_QUALITY)
             .map(|_| ())
             .map_err(|e| codec::encode_error(work_dir, &name, e))

@@ -3,6 +3,7 @@
 //! never modified; when nothing needs doing, the source itself is returned.
 
 use crate::error::{Error, Result};
+use crate::fsutil;
 use crate::media::codec;
 use crate::media::metadata::{exif_orientation, strip_if_needed};
 use crate::media::probe::probe_sniffed;
@@ -165,7 +166,7 @@ fn resize_into(
     let out_ext = if sniffed.ext == "bmp" { codec::PNG.ext } else { sniffed.ext };
     let name = codec::output_name(src, &format!("{out_w}w"), out_ext);
     let mut out_type = sniffed;
-    let path = codec::write_atomic(work_dir, &name, |wr| {
+    let path = fsutil::create_unique(work_dir, &name, |wr| {
         out_type = codec::encode(wr, &img, icc.as_deref(), sniffed, opts.jpeg_quality)
             .map_err(|e| codec::encode_error(work_dir, &name, e))?;
         Ok(())

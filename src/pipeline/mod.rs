@@ -195,41 +195,18 @@ fn prepare_file(
 /// with `-2`, `-3`... when taken: readable on disk and on the server.
 pub fn save_bytes(dir: &Path, filename: &str, data: &[u8]) -> Result<PathBuf> {
     let sniffed = media::sniff::sniff_bytes(data)?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("Cannot create", dir, e))?;
     let stem = Path::new(filename)
         .file_stem()
         .and_then(|s| s.to_str())
         .map(|s| s.chars().filter(|c| c.is_alphanumeric() || "-_".contains(*c)).collect::<String>())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "capture".to_string());
-    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    let stamp = format!(
-        "{:04}-{:02}-{:02}_{:02}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    );
-    for n in 1..1000 {
-        let suffix = if n == 1 { String::new() } else { format!("-{n}") };
-        let path = dir.join(format!("{stem}-{stamp}{suffix}.{}", sniffed.ext));
-        // create_new: never overwrite an earlier capture saved in the same second.
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => {
-                use std::io::Write;
-                if let Err(e) = f.write_all(data).and_then(|_| f.sync_all()) {
-                    let _ = std::fs::remove_file(&path);
-                    return Err(Error::io("Cannot save", &path, e));
-                }
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(Error::io("Cannot save", &path, e)),
-        }
-    }
-    Err(Error::Config(format!("Too many files named {stem}-{stamp} in {}", dir.display())))
+    let stamp = crate::fsutil::local_stamp();
+    // Never overwrites an earlier capture saved in the same second: `-2`, `-3`... instead.
+    crate::fsutil::create_unique(dir, &format!("{stem}-{stamp}.{}", sniffed.ext), |w| {
+        use std::io::Write;
+        w.write_all(data).map_err(|e| Error::io("Cannot save into", dir, e))
+    })
 }
 
 /// Deletes an upload on its server through the stored delete URL, then marks it deleted.

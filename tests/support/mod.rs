@@ -80,6 +80,25 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// Every file under `dir`, recursively (empty when `dir` is missing).
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Whether the non-empty `needle` occurs anywhere in `hay`.
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
 /// A tiny but valid MP4 header (ftyp box) followed by filler: enough for sniffing as video/mp4.
 pub fn mp4_stub() -> Vec<u8> {
     let mut v = vec![0, 0, 0, 0x18];
