@@ -1,6 +1,6 @@
 //! Slingshot's core: everything but the desktop shell. The API client, the upload pipeline, image
 //! work, settings, the key store, the history, the local Chevereto-compatible host and the CLI.
-//! This crate never depends on Tauri; `src-tauri/` adapts it to the desktop.
+//! This crate never depends on the desktop framework; the desktop shell (its own folder) adapts it.
 
 #![deny(clippy::unwrap_used)]
 #![warn(missing_docs)]
