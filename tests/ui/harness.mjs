@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { after, before } from "node:test";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "..", "..");
@@ -87,4 +88,27 @@ export function calls(page, cmd) {
 export async function shot(page, name) {
   mkdirSync(shotsDir, { recursive: true });
   await page.screenshot({ path: join(shotsDir, `${name}.png`) });
+}
+
+/**
+ * One static server and one browser for a test file, started before its tests and closed after.
+ * Returns `{ origin, open(opts) }`: `open` is `openApp` on that browser and server.
+ */
+export function useBrowser() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get origin() {
+      return server.origin;
+    },
+    open: (opts) => openApp(browser, server.origin, opts),
+  };
 }

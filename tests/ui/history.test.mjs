@@ -1,26 +1,17 @@
 // History view: the grid from history_list, search with debounce, refresh on history://changed,
 // and "Delete on server" confirming (naming the file) before history_delete_remote.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calls, launch, openApp, startServer } from "./harness.mjs";
+import { calls, useBrowser } from "./harness.mjs";
 import { configuredView, historyItems } from "./fixtures.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ui = useBrowser();
 
 async function openHistory() {
-  const app = await openApp(browser, server.origin, {
+  const app = await ui.open({
     view: configuredView(),
-    responses: { history_list: historyItems(server.origin), history_delete_remote: null, history_forget: null, history_copy: "https://img.example.com/AbC", history_open: null },
+    responses: { history_list: historyItems(ui.origin), history_delete_remote: null, history_forget: null, history_copy: "https://img.example.com/AbC", history_open: null },
   });
   await app.page.click("#tab-history");
   await app.page.locator(".tile").first().waitFor();
@@ -38,7 +29,7 @@ test("lists items with status badges and the actions each status allows", async 
   assert.deepEqual(await failed.locator("[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["retry", "forget"]);
   const ok = page.locator(".tile[data-id='3']");
   assert.deepEqual(await ok.locator("[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["copy", "open", "delete", "forget"]);
-  assert.equal(await ok.locator(".thumb img").getAttribute("src"), `${server.origin}/__fixtures/thumb.png`);
+  assert.equal(await ok.locator(".thumb img").getAttribute("src"), `${ui.origin}/__fixtures/thumb.png`);
   assert.match(await ok.innerText(), /myhost/);
 
   await ok.locator("[data-action='copy']").click();

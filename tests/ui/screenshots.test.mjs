@@ -2,21 +2,12 @@
 // person to look at; asserts the dark theme really is dark and that no CSP violation or script
 // error happened while rendering.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openApp, shot, startServer } from "./harness.mjs";
+import { shot, useBrowser } from "./harness.mjs";
 import { configuredView, firstRunView, historyItems, uploadResult } from "./fixtures.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ui = useBrowser();
 
 // Relative luminance of a computed `rgb(...)` colour.
 function luminance(rgb) {
@@ -30,7 +21,7 @@ function luminance(rgb) {
 async function fillQueue(page) {
   await page.evaluate(() => window.__MOCK__.emit("drop://paths", { paths: ["/p/cat.png", "/p/b.png", "/p/c.png"] }));
   await page.waitForFunction(() => window.__MOCK__.callsOf("upload").length === 1);
-  const result = uploadResult(server.origin, "cat.png", 41);
+  const result = uploadResult(ui.origin, "cat.png", 41);
   await page.evaluate((r) => {
     const m = window.__MOCK__;
     m.send("upload", { event: "queued", job: 1, name: "cat.png" });
@@ -45,11 +36,11 @@ async function fillQueue(page) {
 
 for (const scheme of ["light", "dark"]) {
   test(`every view renders in ${scheme}`, async () => {
-    const { page, problems } = await openApp(browser, server.origin, {
+    const { page, problems } = await ui.open({
       view: configuredView(),
       colorScheme: scheme,
       deferred: ["upload"],
-      responses: { history_list: historyItems(server.origin) },
+      responses: { history_list: historyItems(ui.origin) },
     });
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const fg = await page.evaluate(() => getComputedStyle(document.body).color);
@@ -74,7 +65,7 @@ for (const scheme of ["light", "dark"]) {
     assert.deepEqual(problems, []);
     await page.close();
 
-    const first = await openApp(browser, server.origin, { view: firstRunView(), colorScheme: scheme });
+    const first = await ui.open({ view: firstRunView(), colorScheme: scheme });
     await first.page.locator("[data-banner='first-run']").waitFor();
     await shot(first.page, `first-run-${scheme}`);
     assert.deepEqual(first.problems, []);
@@ -83,10 +74,10 @@ for (const scheme of ["light", "dark"]) {
 }
 
 test("a larger window (1100x760) keeps the layout tidy", async () => {
-  const { page, problems } = await openApp(browser, server.origin, {
+  const { page, problems } = await ui.open({
     view: configuredView(),
     deferred: ["upload"],
-    responses: { history_list: historyItems(server.origin) },
+    responses: { history_list: historyItems(ui.origin) },
     viewport: { width: 1100, height: 760 },
   });
   await fillQueue(page);

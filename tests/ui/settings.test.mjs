@@ -1,25 +1,16 @@
 // Settings view: the server list (sandbox read-only), the write-only API key field, test
 // connection, adding a server (with the plain-http warning), hotkeys and app switches.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { calls, launch, openApp, startServer } from "./harness.mjs";
+import { calls, useBrowser } from "./harness.mjs";
 import { configuredView } from "./fixtures.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ui = useBrowser();
 
 async function openSettings(responses = {}) {
   const view = configuredView();
-  const app = await openApp(browser, server.origin, {
+  const app = await ui.open({
     view,
     responses: {
       set_api_key: { location: "keyring", warning: null },

@@ -1,24 +1,15 @@
 // Upload view: first-run banner, drops and pastes become `upload` calls with the option bar's
 // request, Channel progress moves the bar, results and errors render with the right actions.
 
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { calls, launch, openApp, startServer } from "./harness.mjs";
+import { calls, useBrowser } from "./harness.mjs";
 import { configuredView, firstRunView, uploadResult } from "./fixtures.mjs";
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ui = useBrowser();
 
 async function app(opts = {}) {
-  return openApp(browser, server.origin, { view: configuredView(), deferred: ["upload", "upload_clipboard", "history_retry"], ...opts });
+  return ui.open({ view: configuredView(), deferred: ["upload", "upload_clipboard", "history_retry"], ...opts });
 }
 
 const waitCalls = (page, cmd, n = 1) => page.waitForFunction(([c, k]) => window.__MOCK__.callsOf(c).length >= k, [cmd, n]);
@@ -26,7 +17,7 @@ const mock = (page, fn, ...args) => page.evaluate(fn, ...args);
 
 describe("first run and banners", () => {
   test("only the sandbox: friendly banner that leads to Settings", async () => {
-    const { page, problems } = await openApp(browser, server.origin, { view: firstRunView() });
+    const { page, problems } = await ui.open({ view: firstRunView() });
     const banner = page.locator("[data-banner='first-run']");
     await banner.waitFor();
     assert.match(await banner.innerText(), /You're uploading to the local sandbox on this computer\. Add your server in Settings\./);
@@ -92,7 +83,7 @@ describe("uploading", () => {
     await mock(page, () => window.__MOCK__.send("upload", { event: "progress", job: 1, sent: 750, total: 1000 }));
     assert.equal(await row.locator("progress").evaluate((p) => p.value), 0.75);
 
-    const result = uploadResult(server.origin, "cat.png", 41);
+    const result = uploadResult(ui.origin, "cat.png", 41);
     await mock(page, (r) => window.__MOCK__.send("upload", { event: "done", job: 1, result: r }), result);
     assert.equal(await row.getAttribute("data-state"), "done");
     const img = row.locator(".thumb img");
@@ -119,7 +110,7 @@ describe("uploading", () => {
     const { page } = await app();
     await mock(page, () => window.__MOCK__.emit("drop://paths", { paths: ["/a/cat.png"] }));
     await waitCalls(page, "upload");
-    await mock(page, (r) => window.__MOCK__.send("upload", { event: "done", job: 5, result: r }), uploadResult(server.origin, "cat.png", 9));
+    await mock(page, (r) => window.__MOCK__.send("upload", { event: "done", job: 5, result: r }), uploadResult(ui.origin, "cat.png", 9));
     await page.click(".job[data-job='5'] button[data-link='delete']");
     const dialog = page.locator("#confirm");
     assert.equal(await dialog.isVisible(), true);
@@ -169,7 +160,7 @@ describe("uploading", () => {
     const [call] = await calls(page, "history_retry");
     assert.equal(call.args.id, 12);
     assert.match(call.args.onEvent, /^__CHANNEL__:\d+$/);
-    await mock(page, (r) => window.__MOCK__.send("history_retry", { event: "done", job: 4, result: r }), uploadResult(server.origin, "c.png", 12));
+    await mock(page, (r) => window.__MOCK__.send("history_retry", { event: "done", job: 4, result: r }), uploadResult(ui.origin, "c.png", 12));
     assert.equal(await page.locator(".job[data-job='4']").getAttribute("data-state"), "done");
     assert.equal(await page.locator(".job[data-state='failed']").count(), 0);
     await page.close();
@@ -235,7 +226,7 @@ describe("uploading", () => {
     assert.match(await row.locator(".badge").innerText(), /from hotkey/);
     await mock(page, () => window.__MOCK__.emit("upload://event", { event: "progress", job: 90, sent: 5, total: 10, origin: "hotkey" }));
     assert.equal(await row.locator("progress").evaluate((p) => p.value), 0.5);
-    await mock(page, (r) => window.__MOCK__.emit("upload://event", { event: "done", job: 90, result: r, origin: "hotkey" }), uploadResult(server.origin, "Screenshot.png", 50));
+    await mock(page, (r) => window.__MOCK__.emit("upload://event", { event: "done", job: 90, result: r, origin: "hotkey" }), uploadResult(ui.origin, "Screenshot.png", 50));
     assert.equal(await row.getAttribute("data-state"), "done");
     await page.close();
   });
