@@ -31,6 +31,8 @@ pub enum Origin {
     FileManager,
     /// "Upload clipboard" from the tray or a hotkey.
     Clipboard,
+    /// The queue worker resuming a job that waited (offline, paused, interrupted by a crash).
+    Queue,
 }
 
 impl Origin {
@@ -42,6 +44,7 @@ impl Origin {
             Origin::Tray => Some("tray"),
             Origin::FileManager => Some("file-manager"),
             Origin::Clipboard => Some("clipboard"),
+            Origin::Queue => Some("queue"),
         }
     }
 }
@@ -90,14 +93,26 @@ pub struct Item {
     pub name: String,
     /// What to send.
     pub source: Result<Source, slingshot::Error>,
+    /// Send this recorded history row again instead (`source` is then ignored).
+    pub resume: Option<i64>,
 }
 
 impl Item {
+    /// An item for something new to upload.
+    pub fn new(name: String, source: Result<Source, slingshot::Error>) -> Item {
+        Item { name, source, resume: None }
+    }
+
+    /// An item that sends history row `id` again (same row, same options, same local file).
+    pub fn resumed(id: i64, name: String) -> Item {
+        Item { name, source: Err(slingshot::Error::invalid("resumed")), resume: Some(id) }
+    }
+
     /// An item for a local file, shown by its file name (the full path is in the history).
     pub fn file(path: PathBuf) -> Item {
         let name =
             path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Item { name, source: Ok(Source::File(path)) }
+        Item::new(name, Ok(Source::File(path)))
     }
 }
 
@@ -108,6 +123,8 @@ pub struct Report {
     pub done: Vec<UploadResult>,
     /// Failures, in the order given.
     pub failed: Vec<(String, CmdError, Option<i64>)>,
+    /// Jobs that did not go out yet and stay queued (name, history id, next attempt).
+    pub queued: Vec<(String, i64, String)>,
 }
 
 impl Report {
@@ -200,14 +217,20 @@ pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
             (batch.options.clone(), batch.prepare.clone(), batch.copy, batch.remove_after);
         handles.push(tauri::async_runtime::spawn(async move {
             let name = item.name;
-            let source = match item.source {
-                Ok(s) => s,
-                Err(e) => return Err((job, name, CmdError::from(e), None)),
-            };
             // The permit is held for the whole upload; a closed semaphore never happens here.
-            let _permit = limiter.acquire_owned().await.ok();
-            let job_spec = Job { source, options, prepare };
-            match pipeline::upload(&core, &target, job_spec, Some(progress_fn(sink, job))).await {
+            let outcome = if let Some(id) = item.resume {
+                let _permit = limiter.acquire_owned().await.ok();
+                pipeline::resume(&core, id, Some(progress_fn(sink, job))).await
+            } else {
+                let source = match item.source {
+                    Ok(s) => s,
+                    Err(e) => return Err((job, name, CmdError::from(e), None, None)),
+                };
+                let _permit = limiter.acquire_owned().await.ok();
+                let job_spec = Job { source, options, prepare };
+                pipeline::upload(&core, &target, job_spec, Some(progress_fn(sink, job))).await
+            };
+            match outcome {
                 Ok(out) => {
                     let copied = copy.render(&out.uploaded);
                     let result = UploadResult::new(out.history_id, name, &out.uploaded, copied, out.warnings);
@@ -218,7 +241,7 @@ pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
                     }
                     Ok((job, result, out.local_path))
                 }
-                Err(f) => Err((job, name, CmdError::from(f.error), f.history_id)),
+                Err(f) => Err((job, name, CmdError::from(f.error), f.history_id, f.retry_at)),
             }
         }));
     }
@@ -236,10 +259,32 @@ pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
                 });
                 report.done.push(result);
             }
-            Ok(Err((job, name, error, history_id))) => {
+            Ok(Err((job, name, error, history_id, retry_at))) => {
                 tracing::warn!(job, source = %name, "upload failed: {}", error.message);
-                sink.send(UploadEvent::Failed { job, name: name.clone(), error: error.clone(), history_id });
-                failed_notes.push(Failed { name: name.clone(), reason: error.message.clone() });
+                sink.send(UploadEvent::Failed {
+                    job,
+                    name: name.clone(),
+                    error: error.clone(),
+                    history_id,
+                    retry_at: retry_at.clone(),
+                });
+                match (retry_at, history_id) {
+                    // A job the worker retried that is still waiting: no new notification.
+                    (Some(_), _) if batch.origin == Origin::Queue => {}
+                    (Some(at), Some(id)) => {
+                        failed_notes.push(Failed {
+                            name: name.clone(),
+                            reason: notify::queued_reason(&error.message),
+                            queued: true,
+                        });
+                        report.queued.push((name.clone(), id, at));
+                    }
+                    _ => failed_notes.push(Failed {
+                        name: name.clone(),
+                        reason: error.message.clone(),
+                        queued: false,
+                    }),
+                }
                 report.failed.push((name, error, history_id));
             }
             Err(e) => tracing::error!("an upload task ended abnormally: {e}"),
@@ -288,7 +333,7 @@ mod tests {
 
     #[test]
     fn report_fails_only_when_nothing_succeeded() {
-        let r = Report { done: vec![], failed: vec![("a".into(), CmdError::app("boom"), None)] };
+        let r = Report { failed: vec![("a".into(), CmdError::app("boom"), None)], ..Report::default() };
         assert_eq!(r.into_result().err().map(|e| e.message), Some("boom".into()));
         assert!(Report::default().into_result().is_ok_and(|v| v.is_empty()));
     }

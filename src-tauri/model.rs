@@ -225,6 +225,8 @@ pub enum UploadEvent {
         error: CmdError,
         /// The history row kept for a retry, if the job got that far.
         history_id: Option<i64>,
+        /// When the job stays queued: its next automatic attempt (RFC 3339 UTC).
+        retry_at: Option<String>,
     },
 }
 
@@ -257,6 +259,10 @@ pub struct HistoryItem {
     pub error_kind: Option<String>,
     /// Last failure's message.
     pub error: Option<String>,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// For a job waiting in the queue: its next automatic attempt (RFC 3339 UTC).
+    pub next_attempt_at: Option<String>,
     /// Direct URL.
     pub url: Option<String>,
     /// Short URL.
@@ -289,6 +295,8 @@ impl From<Entry> for HistoryItem {
             profile: e.profile,
             error_kind: e.error_kind,
             error: e.error,
+            attempts: e.attempts,
+            next_attempt_at: e.next_attempt_at,
             url: up.map(|u| u.url.clone()),
             url_short: up.and_then(|u| u.url_short.clone()),
             url_viewer: up.and_then(|u| u.url_viewer.clone()),
@@ -342,8 +350,13 @@ mod tests {
         let ev = UploadEvent::Progress { job: 3, sent: 10, total: 20 };
         let v = serde_json::to_value(OriginEvent { event: &ev, origin: "hotkey" }).expect("serialises");
         assert_eq!(v, json!({"event": "progress", "job": 3, "sent": 10, "total": 20, "origin": "hotkey"}));
-        let failed =
-            UploadEvent::Failed { job: 1, name: "a".into(), error: CmdError::app("x"), history_id: None };
+        let failed = UploadEvent::Failed {
+            job: 1,
+            name: "a".into(),
+            error: CmdError::app("x"),
+            history_id: None,
+            retry_at: None,
+        };
         let v = serde_json::to_value(&failed).expect("serialises");
         assert_eq!(v["event"], "failed");
         assert_eq!(v["error"]["kind"], "app");

@@ -35,6 +35,11 @@ pub struct Done {
     pub mime: Option<String>,
 }
 
+/// The reason shown for a job that stays queued: the error, then what happens next.
+pub fn queued_reason(error: &str) -> String {
+    format!("{error}. It is queued and goes out as soon as the server answers.")
+}
+
 /// A failed upload, for the notification.
 #[derive(Debug, Clone)]
 pub struct Failed {
@@ -42,6 +47,8 @@ pub struct Failed {
     pub name: String,
     /// Why it failed.
     pub reason: String,
+    /// It did not fail for good: it stays queued and goes out when the server answers.
+    pub queued: bool,
 }
 
 /// The one notification for a batch, or `None` for an empty one.
@@ -53,7 +60,9 @@ pub fn for_batch(done: &[Done], failed: &[Failed], copied: bool, copy_error: Opt
         } else {
             format!("{} uploads failed. {}: {}", failed.len(), file_name(&first.name), first.reason)
         };
-        return Some(Note { summary: "Upload failed".into(), body, image: None });
+        // "Queued" only when nothing needs the person: every job will go out by itself.
+        let summary = if failed.iter().all(|f| f.queued) { "Upload queued" } else { "Upload failed" };
+        return Some(Note { summary: summary.into(), body, image: None });
     }
     let summary = match (copied, done.len()) {
         (true, 1) => "Link copied".to_string(),
@@ -143,13 +152,21 @@ mod tests {
 
     #[test]
     fn failures_say_why() {
-        let f = Failed { name: "/home/a/shot.png".into(), reason: "Could not reach h: refused".into() };
+        let f = Failed {
+            name: "/home/a/shot.png".into(),
+            reason: "Could not reach h: refused".into(),
+            queued: false,
+        };
         let n = for_batch(&[], std::slice::from_ref(&f), false, None).expect("a note");
         assert_eq!(n.summary, "Upload failed");
         assert_eq!(n.body, "shot.png: Could not reach h: refused");
         let mixed = for_batch(&[done("a"), done("b")], &[f], true, None).expect("a note");
         assert_eq!(mixed.summary, "2 links copied");
         assert!(mixed.body.ends_with("1 failed: shot.png"), "{}", mixed.body);
+        let q = Failed { name: "a.png".into(), reason: queued_reason("Could not reach h"), queued: true };
+        let n = for_batch(&[], std::slice::from_ref(&q), false, None).expect("a note");
+        assert_eq!(n.summary, "Upload queued");
+        assert!(n.body.contains("goes out as soon as the server answers"), "{}", n.body);
         assert_eq!(for_batch(&[], &[], false, None), None);
     }
 

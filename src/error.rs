@@ -122,13 +122,27 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed (network faults, timeouts, 5xx, maintenance).
+    /// Whether trying again later may succeed (network faults, timeouts, 5xx, the HTML maintenance
+    /// page). A broken JSON answer is not: the server got the file and may have stored it, and a
+    /// second copy (or "Duplicated upload") is worse than asking the person.
     pub fn is_transient(&self) -> bool {
+        use crate::api::response::{BROKEN_JSON, JSON_WITHOUT_URL};
         match self {
             Error::Network { .. } | Error::Timeout { .. } => true,
-            Error::NotJson { status, .. } => *status >= 500 || *status == 200,
+            Error::NotJson { status, excerpt } => {
+                *status >= 500
+                    || (*status == 200
+                        && !excerpt.starts_with(BROKEN_JSON)
+                        && !excerpt.starts_with(JSON_WITHOUT_URL))
+            }
             _ => false,
         }
+    }
+
+    /// Whether the server refused the upload for uploading too much ("Flooding detected", 130):
+    /// retrying at once only makes it worse, so the whole server is paused.
+    pub fn is_flooding(&self) -> bool {
+        matches!(self, Error::Rejected { message, .. } if message.to_lowercase().starts_with("flooding detected"))
     }
 
     /// Builds an [`Error::Io`] naming the path involved.

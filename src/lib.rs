@@ -18,6 +18,7 @@ pub mod integrate;
 pub mod links;
 pub mod media;
 pub mod pipeline;
+pub mod queue;
 pub mod sandbox;
 pub mod secret;
 

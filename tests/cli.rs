@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use tokio::process::Command;
 
+// `slingshot-cli queue` and large batches.
+mod queue;
+
 /// A private config/data dir pair for one test.
 struct Env {
     dir: tempfile::TempDir,

@@ -21,6 +21,8 @@ fn new_entry(source: &str) -> NewEntry {
         height: Some(480),
         mime: Some("image/png".into()),
         options_json: Some(r#"{"title":"Holiday sunset","tags":["x"]}"#.into()),
+        prepare_json: None,
+        owner: None,
     }
 }
 

@@ -6,8 +6,7 @@ use crate::jobs::{self, Batch, Item, Origin};
 use crate::model::{HistoryItem, UploadEvent, UploadResult};
 use crate::state::AppState;
 use crate::tray;
-use slingshot::api::{Source, UploadOptions};
-use slingshot::history::{Entry, Query, Status};
+use slingshot::history::{Entry, Query};
 use slingshot::links::CopyTarget;
 use slingshot::pipeline::{self, input};
 use tauri::ipc::Channel;
@@ -90,8 +89,8 @@ pub async fn history_forget(handle: AppHandle, state: State<'_, AppState>, id: i
     Ok(())
 }
 
-/// Uploads a failed (or any) entry again, from its local file or URL, with its recorded options
-/// and profile. A successful retry of a failed entry replaces it in the history.
+/// Sends a failed, cancelled or waiting entry again now: the same history row, its local file or
+/// URL, its recorded options and profile.
 #[tauri::command]
 pub async fn history_retry(
     handle: AppHandle,
@@ -100,33 +99,35 @@ pub async fn history_retry(
     on_event: Channel<UploadEvent>,
 ) -> CmdResult<UploadResult> {
     let e = entry(&state, id)?;
-    let source = match (&e.local_path, input::looks_like_url(&e.source)) {
-        (Some(p), _) => Source::File(p.clone()),
-        (None, true) => Source::Url(e.source.clone()),
-        (None, false) => {
-            return Err(CmdError::from(slingshot::Error::invalid(format!(
-                "Upload #{id} has no local file or URL to send again"
-            ))))
-        }
-    };
-    let target = state.target(Some(&e.profile))?;
+    let target = state.target(Some(&e.profile)).or_else(|_| state.target(None))?;
     let mut batch = Batch::defaults(target, Origin::Window);
-    if let Some(o) = e.options_json.as_deref().and_then(|j| serde_json::from_str::<UploadOptions>(j).ok()) {
-        batch.options = o;
-    }
     batch.channel = Some(on_event);
-    let item = match source {
-        Source::File(p) => Item::file(p),
-        other => Item { name: e.source.clone(), source: Ok(other) },
-    };
-    let results = jobs::run(&handle, batch, vec![item]).await.into_result()?;
-    let result = results.into_iter().next().ok_or_else(|| CmdError::app("The retry did not run"))?;
-    if e.status == Status::Failed {
-        // The new row has the answer; the failed one would only be noise.
-        let _ = state.core.history.forget(id);
-        tray::history_changed(&handle);
+    let results = jobs::run(&handle, batch, vec![Item::resumed(id, display_name(&e))]).await.into_result()?;
+    results.into_iter().next().ok_or_else(|| CmdError::app("The retry did not run"))
+}
+
+/// Cancels an upload that is not on the server yet (queued, waiting to retry, being sent or
+/// failed). The local file and the entry stay, so it can be retried later.
+#[tauri::command]
+pub async fn queue_cancel(handle: AppHandle, state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    let e = entry(&state, id)?;
+    if !state.core.history.cancel(id)? {
+        return Err(CmdError::from(slingshot::Error::invalid(format!(
+            "Upload #{id} is {} and cannot be cancelled",
+            e.status.as_str()
+        ))));
     }
-    Ok(result)
+    tray::history_changed(&handle);
+    Ok(())
+}
+
+/// The file name (or URL) of an entry, for events and notifications.
+pub fn display_name(e: &slingshot::history::Entry) -> String {
+    e.local_path
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| e.source.clone())
 }
 
 /// Puts text on the clipboard (held by the app, so it stays after the window closes).

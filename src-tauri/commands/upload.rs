@@ -69,12 +69,12 @@ pub async fn upload(
                     items.extend(flows::path_items(vec![p]).await);
                 } else {
                     let e = slingshot::Error::invalid(format!("{path}: only absolute paths are accepted"));
-                    items.push(Item { name: path, source: Err(e) });
+                    items.push(Item::new(path, Err(e)));
                 }
             }
             SourceArg::Url { url } => {
                 let source = input::check_url(&url).map(|()| Source::Url(url.clone()));
-                items.push(Item { name: url, source });
+                items.push(Item::new(url, source));
             }
             SourceArg::Data { data_base64, name } => {
                 let label = name.clone().unwrap_or_else(|| "pasted image".into());
@@ -86,8 +86,8 @@ pub async fn upload(
                 .map_err(|e| CmdError::app(format!("Saving the pasted image stopped unexpectedly: {e}")))?;
                 match saved {
                     // Shown under the name it was pasted with; the saved copy's name is unique.
-                    Ok(p) => items.push(Item { name: label, source: Ok(Source::File(p)) }),
-                    Err(e) => items.push(Item { name: label, source: Err(e) }),
+                    Ok(p) => items.push(Item::new(label, Ok(Source::File(p)))),
+                    Err(e) => items.push(Item::new(label, Err(e))),
                 }
             }
         }

@@ -12,6 +12,12 @@ use serde_json::Value;
 mod excerpt;
 pub use excerpt::excerpt;
 
+/// How a [`Error::NotJson`] excerpt starts when the server did answer JSON, only broken or
+/// incomplete: it may well have stored the upload, so sending it again could duplicate it.
+pub const BROKEN_JSON: &str = "truncated or invalid JSON: ";
+/// See [`BROKEN_JSON`]: JSON that says nothing about where the upload went.
+pub const JSON_WITHOUT_URL: &str = "a JSON answer without an image URL: ";
+
 /// Longest server message kept in an error (some servers send whole pages as "messages").
 const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -41,10 +47,7 @@ pub fn parse_response(
             // An HTML page is reported as such even when labelled JSON (PHP sets the header early).
             let says_json = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("json"));
             if trimmed.starts_with('{') || (says_json && !looks_html(trimmed)) {
-                return Err(Error::NotJson {
-                    status,
-                    excerpt: format!("truncated or invalid JSON: {}", excerpt(body)),
-                });
+                return Err(Error::NotJson { status, excerpt: format!("{BROKEN_JSON}{}", excerpt(body)) });
             }
         }
     }
@@ -203,7 +206,7 @@ fn from_json(status: u16, v: &Value, body: &[u8], base: &url::Url) -> Result<Upl
         .filter_map(|k| v.get(*k))
         .find(|o| o.is_object() && text(o.get("url")).is_some());
     let Some(img) = img else {
-        let what = if (200..300).contains(&status) { "a JSON answer without an image URL: " } else { "" };
+        let what = if (200..300).contains(&status) { JSON_WITHOUT_URL } else { "" };
         return Err(Error::NotJson { status, excerpt: format!("{what}{}", excerpt(body)) });
     };
     let url_of = |key: &str| text(img.get(key)).map(|s| absolute(&s, base));

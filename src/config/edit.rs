@@ -77,11 +77,18 @@ const GLOBAL_KEYS: &[(&str, Kind)] = &[
     ("capture.strip_metadata", Kind::Bool),
     ("capture.keep_captures", Kind::Bool),
     ("hotkeys.capture_screen", Kind::Text),
+    ("hotkeys.capture_screen_mode", Kind::OneOf(&["region", "monitor", "all", "window"])),
+    ("hotkeys.capture_region", Kind::Text),
+    ("hotkeys.capture_window", Kind::Text),
     ("hotkeys.capture_all", Kind::Text),
     ("hotkeys.upload_clipboard", Kind::Text),
     ("app.start_at_login", Kind::Bool),
     ("app.notifications", Kind::Bool),
     ("app.concurrency", Kind::Num),
+    ("queue.max_attempts", Kind::Num),
+    ("queue.retry_base_ms", Kind::Num),
+    ("queue.retry_max_secs", Kind::Num),
+    ("queue.flood_pause_secs", Kind::Num),
 ];
 
 const COPY_TARGETS: &[&str] = &["url", "short", "viewer", "delete", "markdown", "html", "bbcode", "none"];
@@ -222,6 +229,7 @@ impl Settings {
     fn check_key(&self, key: &str, profile_field: Option<(&str, &str)>) -> Result<()> {
         match key {
             "app.concurrency" => return check_range(key, Some(self.app.concurrency), 1, 16),
+            "queue.max_attempts" => return check_range(key, Some(self.queue.max_attempts), 1, 100),
             "default_profile" => {
                 if let Some(name) = &self.default_profile {
                     if !self.profiles.iter().any(|p| &p.name == name) {

@@ -23,9 +23,26 @@ pub enum Status {
     Failed,
     /// Deleted from the server.
     Deleted,
+    /// Cancelled by the person before it was uploaded; kept (with its local file) until forgotten.
+    Cancelled,
 }
 
 impl Status {
+    /// Every state.
+    pub const ALL: [Status; 6] = [
+        Status::Pending,
+        Status::Uploading,
+        Status::Uploaded,
+        Status::Failed,
+        Status::Deleted,
+        Status::Cancelled,
+    ];
+
+    /// Whether the job is still in the queue (waiting or being sent).
+    pub fn is_queued(self) -> bool {
+        matches!(self, Status::Pending | Status::Uploading)
+    }
+
     /// The stored (and serialized) name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,14 +51,13 @@ impl Status {
             Status::Uploaded => "uploaded",
             Status::Failed => "failed",
             Status::Deleted => "deleted",
+            Status::Cancelled => "cancelled",
         }
     }
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Pending, Status::Uploading, Status::Uploaded, Status::Failed, Status::Deleted]
-            .into_iter()
-            .find(|st| st.as_str() == s)
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
 
@@ -66,6 +82,10 @@ pub struct NewEntry {
     pub mime: Option<String>,
     /// Upload options (JSON) to retry with.
     pub options_json: Option<String>,
+    /// Local preparation (JSON [`crate::media::resize::PrepareOptions`]) to resume with.
+    pub prepare_json: Option<String>,
+    /// The process that will send it (see [`crate::queue::owner`]); `None` lets any worker take it.
+    pub owner: Option<String>,
 }
 
 /// One upload in the history.
@@ -103,6 +123,13 @@ pub struct Entry {
     pub mime: Option<String>,
     /// Upload options (JSON) to retry with.
     pub options_json: Option<String>,
+    /// Local preparation (JSON) to resume with.
+    pub prepare_json: Option<String>,
+    /// When a waiting job may be sent again (RFC 3339 UTC); `None` means now.
+    pub next_attempt_at: Option<String>,
+    /// The process sending it, while queued.
+    #[serde(skip)]
+    pub owner: Option<String>,
     /// The server's answer, once uploaded (kept after deletion).
     pub uploaded: Option<Uploaded>,
 }
@@ -134,6 +161,9 @@ impl fmt::Debug for Entry {
             .field("height", &self.height)
             .field("mime", &self.mime)
             .field("options_json", &self.options_json)
+            .field("prepare_json", &self.prepare_json)
+            .field("next_attempt_at", &self.next_attempt_at)
+            .field("owner", &self.owner)
             .field("uploaded", &uploaded)
             .finish()
     }
@@ -143,7 +173,8 @@ impl fmt::Debug for Entry {
 pub(crate) const COLUMNS: &str = "id, created_at, updated_at, status, error_kind, error, attempts, \
     source, local_path, profile, server, size, width, height, mime, options_json, url, url_viewer, \
     url_short, delete_url, thumb_url, medium_url, remote_id, remote_width, remote_height, \
-    remote_size, remote_mime, media_type, expiration_date_gmt, filename, original_filename";
+    remote_size, remote_mime, media_type, expiration_date_gmt, filename, original_filename, \
+    prepare_json, next_attempt_at, owner";
 
 /// A path as stored: text when it is UTF-8 (searchable, readable), raw bytes otherwise (unix paths
 /// need not be UTF-8 and must round-trip exactly).
@@ -236,6 +267,9 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Entry> {
         height: opt_u32(row, "height")?,
         mime: row.get("mime")?,
         options_json: row.get("options_json")?,
+        prepare_json: row.get("prepare_json")?,
+        next_attempt_at: row.get("next_attempt_at")?,
+        owner: row.get("owner")?,
         uploaded,
     })
 }
@@ -252,7 +286,7 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for s in [Status::Pending, Status::Uploading, Status::Uploaded, Status::Failed, Status::Deleted] {
+        for s in Status::ALL {
             assert_eq!(Status::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_string(&s).expect("json"), format!("\"{}\"", s.as_str()));
         }

@@ -5,6 +5,7 @@
 
 mod entry;
 mod query;
+mod queue_ops;
 mod schema;
 
 pub use entry::{Entry, NewEntry, Status};
@@ -58,11 +59,16 @@ fn retry<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
 }
 
 /// Now as RFC 3339 UTC with milliseconds, e.g. `2025-01-31T12:00:00.123Z`.
-fn now() -> Result<String> {
+pub(crate) fn now() -> Result<String> {
+    stamp(time::OffsetDateTime::now_utc())
+}
+
+/// A time as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub(crate) fn stamp(t: time::OffsetDateTime) -> Result<String> {
     let fmt = time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
-    time::OffsetDateTime::now_utc()
+    t.to_offset(time::UtcOffset::UTC)
         .format(&fmt)
         .map_err(|e| Error::History(format!("cannot format the time: {e}")))
 }
@@ -140,8 +146,8 @@ impl History {
         self.with_conn(|c| {
             c.query_row(
                 "INSERT INTO uploads (created_at, updated_at, status, attempts, source, local_path, \
-                 profile, server, size, width, height, mime, options_json) \
-                 VALUES (?1, ?1, 'pending', 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                 profile, server, size, width, height, mime, options_json, prepare_json, owner) \
+                 VALUES (?1, ?1, 'pending', 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
                 params![
                     ts,
                     e.source,
@@ -152,7 +158,9 @@ impl History {
                     e.width,
                     e.height,
                     e.mime,
-                    e.options_json
+                    e.options_json,
+                    e.prepare_json,
+                    e.owner
                 ],
                 |r| r.get(0),
             )
@@ -177,6 +185,7 @@ impl History {
         self.update(
             id,
             "UPDATE uploads SET status = 'uploaded', error_kind = NULL, error = NULL, updated_at = ?2, \
+             owner = NULL, next_attempt_at = NULL, \
              url = ?3, url_viewer = ?4, url_short = ?5, delete_url = ?6, thumb_url = ?7, medium_url = ?8, \
              remote_id = ?9, remote_width = ?10, remote_height = ?11, remote_size = ?12, remote_mime = ?13, \
              media_type = ?14, expiration_date_gmt = ?15, filename = ?16, original_filename = ?17 \
@@ -208,7 +217,8 @@ impl History {
         let ts = now()?;
         self.update(
             id,
-            "UPDATE uploads SET status = 'failed', error_kind = ?2, error = ?3, updated_at = ?4 WHERE id = ?1",
+            "UPDATE uploads SET status = 'failed', error_kind = ?2, error = ?3, updated_at = ?4, \
+             owner = NULL, next_attempt_at = NULL WHERE id = ?1",
             params![id, kind, message, ts],
         )
     }

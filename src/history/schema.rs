@@ -47,6 +47,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX uploads_url_short ON uploads(url_short);
     CREATE INDEX uploads_delete_url ON uploads(delete_url);
     CREATE INDEX uploads_thumb_url ON uploads(thumb_url);",
+    // 2: the upload queue. `next_attempt_at` is when a waiting job may be sent again, `owner` the
+    // process sending it (`pid:start-time`, so a crashed owner is recognised), `prepare_json` how
+    // to prepare the local file again when the job resumes in another process.
+    "ALTER TABLE uploads ADD COLUMN next_attempt_at TEXT;
+    ALTER TABLE uploads ADD COLUMN owner TEXT;
+    ALTER TABLE uploads ADD COLUMN prepare_json TEXT;
+    CREATE INDEX uploads_queue ON uploads(status, next_attempt_at);",
 ];
 
 /// Brings the database up to the current schema.

@@ -13,8 +13,10 @@ use image::metadata::Orientation;
 use image::DynamicImage;
 use std::path::{Path, PathBuf};
 
-/// What to do to a file before upload.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What to do to a file before upload. Stored with a queued job so a resumed upload prepares the
+/// file the same way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct PrepareOptions {
     /// Largest width (as displayed, after EXIF orientation) to upload; `None` keeps the size.
     pub resize_width: Option<u32>,

@@ -1,17 +1,22 @@
 //! The upload pipeline shared by the CLI and the desktop app: check the input, keep a local copy
 //! of in-memory sources, probe and prepare the image (resize, strip metadata), record the job in
-//! the history before any byte is sent, upload, and record the outcome.
+//! the history (the persistent queue) before any byte is sent, then send it through the queue
+//! (retries, pauses, cancellation) and record the outcome.
 
 pub mod check_server;
 pub mod expand;
 pub mod input;
+mod resume;
 pub mod target;
+
+pub use resume::resume;
 
 use crate::api::{params, Client, ProgressFn, Source, UploadOptions, Uploaded};
 use crate::config::{KeyStore, Paths, Settings};
 use crate::error::{Error, Result};
 use crate::history::{History, NewEntry};
 use crate::media::{self, resize::PrepareOptions};
+use crate::queue::{self, Mode, Queue};
 use std::path::{Path, PathBuf};
 pub use target::Target;
 
@@ -27,14 +32,26 @@ pub struct Core {
     pub history: History,
     /// The key store.
     pub keys: KeyStore,
+    /// Retries, per-server gates and the jobs running in this process.
+    pub queue: Queue,
 }
 
 impl Core {
-    /// Opens the history and the HTTP client for these paths and settings.
+    /// Opens the history and the HTTP client for a one-shot command ([`Mode::Foreground`]).
     pub fn open(paths: Paths, settings: Settings) -> Result<Core> {
+        Core::open_with_mode(paths, settings, Mode::Foreground)
+    }
+
+    /// Opens the history and the HTTP client; `mode` says how failed attempts are handled.
+    pub fn open_with_mode(paths: Paths, settings: Settings, mode: Mode) -> Result<Core> {
         let history = History::open(&paths.history_db())?;
         let keys = KeyStore::new(&paths);
-        Ok(Core { client: Client::new()?, history, keys, paths, settings })
+        let queue = Queue::new(&settings, mode);
+        Ok(Core { client: Client::new()?, history, keys, paths, settings, queue })
+    }
+
+    fn ctx(&self) -> queue::Ctx<'_> {
+        queue::Ctx { queue: &self.queue, history: &self.history, client: &self.client }
     }
 }
 
@@ -65,30 +82,80 @@ pub struct Outcome {
 /// A failed upload: the error, and the history row if one was written (so it can be retried).
 #[derive(Debug)]
 pub struct Failure {
-    /// The history row marked failed, when the job got that far.
+    /// The history row, when the job got that far.
     pub history_id: Option<i64>,
-    /// What went wrong.
+    /// What went wrong (the last attempt's error).
     pub error: Error,
+    /// `Some(at)` when the job is still queued and goes out again at `at` (RFC 3339 UTC): the
+    /// server could not be reached or paused us. `None`: failed for good, or cancelled.
+    pub retry_at: Option<String>,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Failure { history_id: None, error }
+        Failure { history_id: None, error, retry_at: None }
     }
 }
 
-/// Runs one job to the end. Local checks happen first and fail without a history row; from the
-/// moment a request may be sent, the job has a history row that ends uploaded or failed.
+/// A job recorded in the queue and ready to send.
+#[derive(Debug)]
+pub struct Queued {
+    /// The history row.
+    pub history_id: i64,
+    /// Notes from the preparation.
+    pub warnings: Vec<String>,
+    /// The local file (original or saved capture).
+    pub local_path: Option<PathBuf>,
+    send: Source,
+    temp: Option<PathBuf>,
+    options: UploadOptions,
+}
+
+/// Runs one job to the end: [`enqueue`] then [`send`].
 pub async fn upload(
     core: &Core,
     target: &Target,
     job: Job,
     progress: Option<ProgressFn>,
 ) -> std::result::Result<Outcome, Failure> {
+    let queued = enqueue(core, target, job)?;
+    send(core, target, queued, progress).await
+}
+
+/// Sends a queued job through the queue (slots, retries, pauses, cancellation) and removes the
+/// temporary prepared copy afterwards.
+pub async fn send(
+    core: &Core,
+    target: &Target,
+    q: Queued,
+    progress: Option<ProgressFn>,
+) -> std::result::Result<Outcome, Failure> {
+    let id = q.history_id;
+    core.queue.start(id);
+    let result = queue::send(core.ctx(), &target.server, id, &q.send, &q.options, progress).await;
+    core.queue.finish(id);
+    if let Some(t) = &q.temp {
+        // The rewritten copy was only for sending; the original stays where it was. A job that
+        // stays queued prepares it again when it resumes.
+        let _ = std::fs::remove_file(t);
+    }
+    match result {
+        Ok(uploaded) => {
+            Ok(Outcome { history_id: id, uploaded, warnings: q.warnings, local_path: q.local_path })
+        }
+        Err(u) => Err(Failure { history_id: Some(id), error: u.error, retry_at: u.retry_at }),
+    }
+}
+
+/// Checks and prepares a job and records it in the queue (a history row owned by this process)
+/// without sending anything. Local checks fail without a history row; from the moment a request
+/// may be sent, the job has a row that ends uploaded, failed, queued or cancelled.
+pub fn enqueue(core: &Core, target: &Target, job: Job) -> std::result::Result<Queued, Failure> {
     // Refuse a key-leaking transport before anything is recorded or read.
     crate::api::client::check_transport(&target.server.base_url, target.server.allow_insecure_http)?;
     let validated = params::validate(&job.options)?;
     let mut warnings = validated.warnings;
+    warnings.extend(crate::api::client::clear_text_warning(&target.server.base_url));
     let options = validated.options;
     let source = match job.source {
         Source::Bytes { data, filename } => {
@@ -109,6 +176,8 @@ pub async fn upload(
                 height: prepared.height,
                 mime: Some(prepared.sniffed.mime.to_string()),
                 options_json: serde_json::to_string(&options).ok(),
+                prepare_json: serde_json::to_string(&job.prepare).ok(),
+                owner: Some(queue::owner::me().to_string()),
             };
             let temp = prepared.rewritten.then(|| prepared.path.clone());
             (Source::File(prepared.path), entry, temp)
@@ -120,38 +189,16 @@ pub async fn upload(
         Source::Base64(b) => (Source::Base64(b), remote_entry(target, "base64".into(), &options), None),
         Source::Bytes { .. } => return Err(Error::invalid("in-memory source was not saved").into()),
     };
-    let id = core.history.add(&entry)?;
-    let result = send_recorded(core, target, id, send, &options, progress).await;
-    if let Some(t) = temp {
-        // The rewritten copy was only for sending; the original stays where it was.
-        let _ = std::fs::remove_file(t);
-    }
-    match result {
-        Ok(uploaded) => Ok(Outcome { history_id: id, uploaded, warnings, local_path: entry.local_path }),
-        Err(error) => Err(Failure { history_id: Some(id), error }),
-    }
-}
-
-async fn send_recorded(
-    core: &Core,
-    target: &Target,
-    id: i64,
-    source: Source,
-    options: &UploadOptions,
-    progress: Option<ProgressFn>,
-) -> Result<Uploaded> {
-    core.history.set_uploading(id)?;
-    match core.client.upload(&target.server, source, options, progress).await {
-        Ok(up) => {
-            core.history.set_uploaded(id, &up)?;
-            Ok(up)
-        }
+    let history_id = match core.history.add(&entry) {
+        Ok(id) => id,
         Err(e) => {
-            let kind = serde_json::to_value(e.kind()).ok().and_then(|v| v.as_str().map(String::from));
-            core.history.set_failed(id, kind.as_deref().unwrap_or("unknown"), &e.to_string())?;
-            Err(e)
+            if let Some(t) = &temp {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(e.into());
         }
-    }
+    };
+    Ok(Queued { history_id, warnings, local_path: entry.local_path, send, temp, options })
 }
 
 fn remote_entry(target: &Target, source: String, options: &UploadOptions) -> NewEntry {
@@ -165,11 +212,13 @@ fn remote_entry(target: &Target, source: String, options: &UploadOptions) -> New
         height: None,
         mime: None,
         options_json: serde_json::to_string(options).ok(),
+        prepare_json: None,
+        owner: Some(queue::owner::me().to_string()),
     }
 }
 
 /// Checks a local file, probes it and makes the copy to send (resized/stripped) when needed.
-fn prepare_file(
+pub(crate) fn prepare_file(
     core: &Core,
     path: &Path,
     options: &UploadOptions,

@@ -1,14 +1,16 @@
-"""Scenario 8: the default server is down at startup and when the Print hotkey uploads.
+"""Scenario 8: the default server is down at startup and when the Print hotkey uploads: the capture
+is queued and goes out by itself once the server answers.
 
 settings.toml names a profile `down` (the default) whose base_url is a closed 127.0.0.1 port; its
 key comes from SLINGSHOT_API_KEY. The app is started through tauri-driver (so the History view
 can be driven later) and must open all the same. Then:
-1. `xdotool key Print`: the upload fails, but the capture is on disk first: a new 1920x1080 PNG in
-   <data>/captures; the history has a "failed" entry with error_kind "network" and that PNG as
-   local_path; no link reaches the clipboard; an "Upload failed" notification says why.
-2. A `slingshot-cli serve` host starts on that same port; the failed tile's "Retry" button in the
-   History view uploads the same file again: the history then has an "uploaded" entry for that
-   local_path, and the direct link (copy = "url") on the clipboard serves the 1920x1080 PNG.
+1. `xdotool key Print`: the upload cannot go out, but the capture is on disk first: a new
+   1920x1080 PNG in <data>/captures; the history has a queued ("pending") entry with error_kind
+   "network", a next attempt time and that PNG as local_path; no link reaches the clipboard; an
+   "Upload queued" notification says why; the History view shows it with Retry now / Cancel.
+2. A `slingshot-cli serve` host starts on that same port; without anyone touching anything the
+   queue worker sends the same history entry: it becomes "uploaded" (same id, one entry for that
+   local_path), and the direct link (copy = "url") on the clipboard serves the 1920x1080 PNG.
 """
 
 import glob
@@ -44,9 +46,9 @@ def listening(s, port):
         return False
 
 
-def failed_entry(s, path):
+def queued_entry(s, path):
     for e in s.history():
-        if e.get("status") == "failed" and e.get("local_path") == path:
+        if e.get("status") == "pending" and e.get("local_path") == path and e.get("error_kind"):
             return e
     return None
 
@@ -93,27 +95,36 @@ def body(s):
         dims = e2e.png_size(f.read())
     s.check(f"the saved capture {os.path.basename(capture)} is {e2e.SCREEN[0]}x{e2e.SCREEN[1]}",
             dims == e2e.SCREEN, f"got {dims}")
-    entry = s.wait_for("a failed history entry for the capture", lambda: failed_entry(s, capture), 20)
-    s.require("the history has a 'failed' entry whose local_path is the capture", entry,
+    entry = s.wait_for("a queued history entry for the capture", lambda: queued_entry(s, capture), 20)
+    s.require("the history has a queued ('pending') entry whose local_path is the capture", entry,
               f"history: {s.history()}")
-    s.log(f"failed entry: kind={entry.get('error_kind')!r} error={entry.get('error')!r}")
-    s.check("the failed entry's error_kind is 'network'", entry.get("error_kind") == "network",
+    s.log(f"queued entry: kind={entry.get('error_kind')!r} error={entry.get('error')!r} "
+          f"attempts={entry.get('attempts')} next={entry.get('next_attempt_at')!r}")
+    s.check("the queued entry's error_kind is 'network'", entry.get("error_kind") == "network",
             f"{entry.get('error_kind')!r}: {entry.get('error')!r}")
+    s.check("the queued entry says when it is tried next", bool(entry.get("next_attempt_at")), f"{entry}")
     clip = s.clipboard()
     s.check("no link reaches the clipboard (it still holds what was there)",
             clip == MARKER and not (clip or "").startswith("http"), f"clipboard holds {clip!r}")
 
-    def failure_note():
-        return [n for n in s.notifications() if n["summary"].lower().startswith("upload failed")]
+    def queued_note():
+        return [n for n in s.notifications() if n["summary"].lower().startswith("upload queued")]
 
-    notes = s.wait_for("an 'Upload failed' notification", failure_note, 10) or []
+    notes = s.wait_for("an 'Upload queued' notification", queued_note, 10) or []
     for n in s.notifications():
         s.log(f"notification: summary={n['summary']!r} body={n['body']!r}")
-    s.check("an 'Upload failed' notification is shown", notes, f"notifications: {s.notifications()}")
+    s.check("an 'Upload queued' notification is shown (once)", len(notes) == 1, f"notifications: {s.notifications()}")
     if notes:
         why = notes[0]["body"].lower()
-        s.check("the notification says why: it could not reach 127.0.0.1",
-                "could not reach" in why and "127.0.0.1" in why, f"body {notes[0]['body']!r}")
+        s.check("the notification says why (could not reach 127.0.0.1) and that it will go out by itself",
+                "could not reach" in why and "127.0.0.1" in why and "queued" in why, f"body {notes[0]['body']!r}")
+
+    driver.find_element(By.ID, "tab-history").click()
+    tile = f".tile[data-id='{entry['id']}'][data-status='pending']"
+    buttons = s.wait_for("the queued tile's buttons", lambda: [b.get_attribute("data-action") for b in
+                         driver.find_elements(By.CSS_SELECTOR, tile + " button")], 15) or []
+    s.check("the History view shows the queued capture with Retry now and Cancel",
+            "retry" in buttons and "cancel" in buttons, f"buttons {buttons}")
     s.screenshot("s8_server_down.server-down")
 
     # 2. The server comes up on the same port; retry from the History view.
@@ -124,20 +135,14 @@ def body(s):
     up = s.wait_for("the host answers", lambda: host.poll() is None and e2e.http_get(base + "/", timeout=3)[0], 20)
     s.require(f"slingshot-cli serve answers on {base}", up, s.tail("host"))
 
-    driver.find_element(By.ID, "tab-history").click()
-    retry_sel = f".tile[data-id='{entry['id']}'][data-status='failed'] button[data-action='retry']"
-    btn = s.wait_for("the failed tile's Retry button", lambda: driver.find_elements(By.CSS_SELECTOR, retry_sel), 15)
-    s.require("the History view shows the failed capture with a Retry button", btn,
-              f"tiles: {[t.text for t in driver.find_elements(By.CSS_SELECTOR, '#history-grid .tile')]}")
-    btn[0].click()
-
     def link():
         c = s.clipboard()
         return c if c and c.startswith(base + "/") else None
 
-    copied = s.wait_for("the retried upload's link on the clipboard", link, 20)
+    copied = s.wait_for("the queued upload's link on the clipboard", link, 45)
     s.screenshot()
-    s.require(f"Retry copies a link served by {base}", copied, f"clipboard holds {s.clipboard()!r}")
+    s.require(f"the queue sends the capture by itself and copies a link served by {base}", copied,
+              f"clipboard holds {s.clipboard()!r}; history {s.history()}")
     status, headers, served = e2e.http_get(copied)
     s.check(f"the copied link {copied} serves a {e2e.SCREEN[0]}x{e2e.SCREEN[1]} PNG",
             status == 200 and e2e.png_size(served) == e2e.SCREEN,
@@ -148,10 +153,11 @@ def body(s):
 
     done = s.wait_for("an uploaded history entry for the capture", uploaded, 10)
     s.require("the history has an 'uploaded' entry for the same local_path", done, f"history: {s.history()}")
+    s.check("it is the same history entry (one row per upload)",
+            len(done) == 1 and done[0].get("id") == entry["id"]
+            and len([e for e in s.history() if e.get("local_path") == capture]) == 1, f"history: {s.history()}")
     s.check("the uploaded entry has the copied link", copied in e2e.uploaded_urls(done[0]),
             f"urls {e2e.uploaded_urls(done[0])}")
-    s.check("the failed entry is gone from the history after the retry", not failed_entry(s, capture),
-            f"history: {s.history()}")
     s.check("the capture is still on disk", os.path.exists(capture), capture)
 
 

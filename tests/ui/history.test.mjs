@@ -95,3 +95,30 @@ test("Retry on a failed item calls history_retry and shows the job in the Upload
   assert.match(await page.locator(".job[data-job='7']").innerText(), /clip\.mp4/);
   await page.close();
 });
+
+test("a queued item says when it goes out next and offers Retry now and Cancel", async () => {
+  const items = historyItems(ui.origin);
+  items.unshift({
+    ...items[1],
+    id: 9,
+    status: "pending",
+    source: "/home/ada/Pictures/offline.png",
+    local_path: "/home/ada/Pictures/offline.png",
+    attempts: 3,
+    next_attempt_at: "2025-05-01T10:21:30.000Z",
+    error: "Could not reach img.example.com: connection refused.",
+  });
+  const { page, problems } = await ui.open({ view: configuredView(), responses: { history_list: items, queue_cancel: null } });
+  await page.click("#tab-history");
+  const tile = page.locator(".tile[data-id='9']");
+  await tile.waitFor();
+  assert.equal(await tile.locator(".status").innerText(), "Queued");
+  assert.match(await tile.innerText(), /connection refused\. Next try at .+ \(attempt 4\)/);
+  assert.deepEqual(await tile.locator("[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["retry", "cancel", "forget"]);
+  assert.equal(await tile.locator("[data-action='retry']").innerText(), "Retry now");
+  await tile.locator("[data-action='cancel']").click();
+  await page.waitForFunction(() => window.__MOCK__.callsOf("queue_cancel").length === 1);
+  assert.deepEqual((await calls(page, "queue_cancel"))[0].args, { id: 9 });
+  assert.deepEqual(problems, []);
+  await page.close();
+});

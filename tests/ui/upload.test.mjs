@@ -166,6 +166,24 @@ describe("uploading", () => {
     await page.close();
   });
 
+  test("a job that stays queued shows when it goes out again, with Retry now and Cancel", async () => {
+    const { page } = await app({ responses: { queue_cancel: null } });
+    await mock(page, () => window.__MOCK__.emit("drop://paths", { paths: ["/a/d.png"] }));
+    await waitCalls(page, "upload");
+    await mock(page, () =>
+      window.__MOCK__.send("upload", { event: "failed", job: 5, name: "d.png", error: { kind: "network", message: "Could not reach img.example.com: refused" }, history_id: 21, retry_at: "2025-05-01T10:21:30.000Z" }),
+    );
+    const row = page.locator(".job[data-job='5']");
+    assert.equal(await row.getAttribute("data-state"), "waiting-retry");
+    assert.match(await row.innerText(), /Queued: it goes out by itself as soon as the server answers \(next try at .+\)\. The file is kept\./);
+    assert.equal(await row.getByRole("button", { name: "Retry now" }).count(), 1);
+    await row.getByRole("button", { name: "Cancel" }).click();
+    await waitCalls(page, "queue_cancel");
+    assert.deepEqual((await calls(page, "queue_cancel"))[0].args, { id: 21 });
+    await page.waitForFunction(() => !document.querySelector(".job[data-job='5']"));
+    await page.close();
+  });
+
   test("an invalid tag shows a message and blocks the upload", async () => {
     const { page } = await app();
     await page.fill("#opt-tags", "fine, not/ok");

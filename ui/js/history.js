@@ -11,7 +11,7 @@ import { emit, on, profile, profileLabel } from "./state.js";
 import { thumbnail } from "./result.js";
 
 const LIMIT = 300;
-const STATUS_WORDS = { pending: "Pending", uploading: "Uploading", uploaded: "Uploaded", failed: "Failed", deleted: "Deleted" };
+const STATUS_WORDS = { pending: "Queued", uploading: "Uploading", uploaded: "Uploaded", failed: "Failed", deleted: "Deleted", cancelled: "Cancelled" };
 
 let visible = false;
 let stale = true; // reload when the view is next shown
@@ -102,13 +102,17 @@ function tile(item) {
       action("open", "Open", `Open ${name} in the browser`, () => run(invoke("history_open", { id: item.id }), null)),
     );
   }
-  if (item.status === "failed") {
+  if (item.status === "failed" || item.status === "cancelled" || item.status === "pending") {
+    const label = item.status === "pending" ? "Retry now" : "Retry";
     actions.push(
-      action("retry", "Retry", `Upload ${name} again`, () => {
+      action("retry", label, `Upload ${name} again`, () => {
         emit("nav", { view: "upload" });
         void retry(item.id, null);
       }),
     );
+  }
+  if (item.status === "pending" || item.status === "uploading") {
+    actions.push(action("cancel", "Cancel", `Cancel the upload of ${name} (the file is kept)`, () => run(invoke("queue_cancel", { id: item.id }), `Cancelled ${name}.`)));
   }
   if (item.status === "uploaded" && item.has_delete_url) {
     actions.push(action("delete", "Delete", `Delete ${name} from the server`, () => deleteRemote(item, name), "danger"));
@@ -127,7 +131,7 @@ function tile(item) {
       h("p", { class: "tile-name", text: name, title: name }),
       h("p", { class: "tile-meta", text: joinMeta(formatDate(item.created_at), where) }),
       meta ? h("p", { class: "tile-meta", text: meta }) : null,
-      item.status === "failed" && item.error ? h("p", { class: "tile-error", text: item.error, title: item.error }) : null,
+      (item.status === "failed" || item.status === "pending") && item.error ? h("p", { class: "tile-error", text: waitingText(item), title: item.error }) : null,
       h("div", { class: "tile-actions" }, ...actions),
     ),
   );
@@ -178,4 +182,12 @@ async function forget(item, name) {
     if (!yes) return;
   }
   if (await run(invoke("history_forget", { id: item.id }), `${name} was removed from the history. The file stays on the server.`)) void load();
+}
+
+/** The error line of a failed or waiting entry; a waiting one says when it goes out again. */
+export function waitingText(item) {
+  if (item.status !== "pending" || !item.next_attempt_at) return item.error;
+  const at = new Date(item.next_attempt_at);
+  const when = Number.isNaN(at.getTime()) ? item.next_attempt_at : at.toLocaleTimeString();
+  return `${item.error} Next try at ${when} (attempt ${item.attempts + 1}).`;
 }

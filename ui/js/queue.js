@@ -93,7 +93,7 @@ export function handleEvent(ev, origin = null, batch = null) {
       break;
     case "failed":
       if (ev.name) setName(entry, ev.name);
-      showFailed(entry, ev.error, ev.history_id ?? null);
+      showFailed(entry, ev.error, ev.history_id ?? null, ev.retry_at ?? null);
       break;
     default:
       break;
@@ -179,7 +179,8 @@ function showDone(entry, result) {
   announce(`${entry.name} uploaded.${result.copied ? " Link copied." : ""}`, "ok");
 }
 
-function showFailed(entry, error, historyId) {
+function showFailed(entry, error, historyId, retryAt = null) {
+  if (retryAt && typeof historyId === "number") return showWaiting(entry, error, historyId, retryAt);
   entry.historyId = historyId;
   entry.done = true;
   const err = error && typeof error === "object" ? error : { kind: "app", message: String(error ?? "Upload failed.") };
@@ -215,6 +216,52 @@ function showFailed(entry, error, historyId) {
     dismissButton(row),
   );
   announce(`${entry.name}: ${err.message || "upload failed"}`, "error");
+}
+
+/** A job that did not go out yet but stays queued: when it goes out again, Retry now, Cancel. */
+function showWaiting(entry, error, historyId, retryAt) {
+  entry.historyId = historyId;
+  entry.done = true;
+  const row = entry.row;
+  clear(row);
+  row.dataset.state = "waiting-retry";
+  const at = new Date(retryAt);
+  const when = Number.isNaN(at.getTime()) ? retryAt : at.toLocaleTimeString();
+  const message = error?.message || "The server did not answer.";
+  row.append(
+    h("div", { class: "err-icon wait-icon", "aria-hidden": "true", text: "⏳" }),
+    h(
+      "div",
+      { class: "job-body" },
+      titleLine(entry),
+      h("p", { class: "err-msg", text: message }),
+      h("p", { class: "err-hint", text: `Queued: it goes out by itself as soon as the server answers (next try at ${when}). The file is kept.` }),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "btn btn-small", text: "Retry now", on: { click: () => retry(historyId, entry) } }),
+        h("button", {
+          type: "button",
+          class: "btn btn-small",
+          text: "Cancel",
+          on: {
+            click: async () => {
+              try {
+                await invoke("queue_cancel", { id: historyId });
+                row.remove();
+                jobs.delete(entry.job);
+                announce(`Cancelled ${entry.name}; the file is kept.`, "ok");
+              } catch (err) {
+                announce(err.message, "error");
+              }
+            },
+          },
+        }),
+      ),
+    ),
+    dismissButton(row),
+  );
+  announce(`${entry.name}: queued, ${message}`, "error");
 }
 
 /** Retries a failed upload from the history (`history_retry`), in place of its error row. */
