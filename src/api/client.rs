@@ -240,6 +240,17 @@ pub fn check_transport(base: &url::Url, allow_insecure_http: bool) -> Result<()>
     }
 }
 
+/// The warning for an allowed plain-http profile: the key and the files cross the network
+/// unencrypted. `None` for https and loopback addresses.
+pub fn clear_text_warning(base: &url::Url) -> Option<String> {
+    (base.scheme() == "http" && !is_loopback(base)).then(|| {
+        format!(
+            "The API key and the file went to {} over plain http, unencrypted (this profile allows it)",
+            host_of(base)
+        )
+    })
+}
+
 /// 127.0.0.0/8, ::1 and `localhost` (with or without a final dot).
 fn is_loopback(u: &url::Url) -> bool {
     match u.host() {

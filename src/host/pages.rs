@@ -37,6 +37,11 @@ pub(crate) async fn file(sh: &Arc<Shared>, rel: &str) -> Response {
         Ok(m) if m.file_type().is_file() => m,
         _ => return not_found(),
     };
+    // A folder on the way may have been replaced by a symlink: serve only what really lies inside.
+    if !super::save::inside(&sh.images_dir, &path) {
+        tracing::warn!(path = %path.display(), "refusing to serve a file outside the data folder");
+        return not_found();
+    }
     let f = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(_) => return not_found(),

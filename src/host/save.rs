@@ -41,6 +41,15 @@ fn db(e: crate::Error) -> ApiError {
     ApiError::new("Internal error", 500)
 }
 
+/// Whether `path`, with every symlink resolved, lies inside `root` (also resolved). Anything that
+/// can't be resolved counts as outside.
+pub(crate) fn inside(root: &std::path::Path, path: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(r), Ok(p)) => p.starts_with(r),
+        _ => false,
+    }
+}
+
 /// Stores the upload in `tmp` and returns its record.
 pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, ApiError> {
     let (md5, sha256) = hash_file(&tmp).map_err(ApiError::storage)?;
@@ -73,6 +82,11 @@ pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, Api
     let stem = reservation.stem.clone();
     let folder = sh.images_dir.join(&dir);
     std::fs::create_dir_all(&folder).map_err(ApiError::storage)?;
+    if !inside(&sh.images_dir, &folder) {
+        // The date folder is (or goes through) a symlink out of the data folder: never write there.
+        tracing::warn!(folder = %folder.display(), "refusing to store an upload outside the data folder");
+        return Err(ApiError::storage(std::io::Error::other("storage folder leads outside the data folder")));
+    }
     let thumb_name = format!("{stem}.th.jpeg");
     let medium_name = format!("{stem}.md.{ext}");
     let paths = [folder.join(format!("{stem}.{ext}")), folder.join(&thumb_name), folder.join(&medium_name)];

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+// A scriptable fault-injecting server (faults, security and queue tests).
+pub mod faults;
+
 use slingshot::host::{Host, HostConfig};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -127,4 +130,18 @@ pub fn x11() -> Option<MutexGuard<'static, ()>> {
     }
     KEEP_SERVER.get_or_init(|| slingshot::clipboard::ClipboardOwner::new().ok());
     Some(X_SERVER.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// An upload destination named `profile` at `base` with `key` (header mode, no plain-http waiver).
+pub fn target(profile: &str, base: &url::Url, key: &str) -> slingshot::pipeline::Target {
+    slingshot::pipeline::Target {
+        profile_name: profile.into(),
+        server: slingshot::api::ServerConfig {
+            base_url: base.clone(),
+            key: slingshot::secret::ApiKey::new(key),
+            key_mode: slingshot::api::KeyMode::Header,
+            allow_insecure_http: false,
+        },
+        defaults: slingshot::config::ProfileDefaults::default(),
+    }
 }
