@@ -19,13 +19,15 @@ CARGO ?= cargo
 RUST_MIN := 1.85
 
 # Debian 12 packages: the toolchain's C side, WebKitGTK/GTK for the Tauri shell, the tray,
-# clipboard (X11 and Wayland) and keyring back-ends, and the headless test tools.
+# clipboard (X11 and Wayland) and keyring back-ends, and the headless test tools (gsettings + dconf
+# for the GNOME shortcut writer's test).
 APT_PACKAGES := build-essential pkg-config libssl-dev \
 	libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libclang-dev libpipewire-0.3-dev \
 	libgbm-dev libegl-dev libwayland-dev libxcb1-dev libdbus-1-dev \
 	xvfb xauth xdotool xclip dbus dbus-x11 imagemagick \
-	chromium
+	chromium \
+	dconf-gsettings-backend gnome-settings-daemon-common libglib2.0-bin
 
 # apt needs root; use sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -104,9 +106,16 @@ test-fmt: deps
 test-clippy: deps
 	$(CARGO) clippy --all-targets -- -D warnings
 
-# The CLI must build without the desktop feature, i.e. with no WebKit/GTK at all.
+# The CLI must build without the desktop feature, i.e. with no WebKit/GTK at all: its dependency
+# tree has none of them, and it type-checks on its own (`check`: a full second build of every
+# dependency with other features would double CI time for no extra certainty).
 test-cli-only: deps
-	$(CARGO) build --no-default-features --bin slingshot-cli
+	@tree="$$($(CARGO) tree --no-default-features -e normal,build --prefix none)"; \
+	if grep -E '^(tauri|wry|webkit2gtk|javascriptcore-rs|gtk|soup3) ' <<<"$$tree"; then \
+		echo "test-cli-only: the CLI-only build pulls in the desktop stack (above)" >&2; exit 1; \
+	fi; \
+	echo "test-cli-only: $$(wc -l <<<"$$tree") dependency lines, no WebKit/GTK/Tauri"
+	$(CARGO) check --no-default-features --lib --bin slingshot-cli
 
 # `--all-targets` skips doctests, so they get their own run.
 test-cargo: deps clean-test-home

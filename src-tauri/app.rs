@@ -5,7 +5,7 @@
 
 use crate::args::{self, Launch};
 use crate::state::AppState;
-use crate::{commands, flows, hotkeys, tray, window};
+use crate::{commands, flows, hotkeys, queue_worker, tray, window};
 use slingshot::clipboard::ClipboardOwner;
 use slingshot::config::{Paths, Settings};
 use slingshot::pipeline::Core;
@@ -44,6 +44,8 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_autostart::Builder::new().args(["--hidden"]).build())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands::handler())
+        // Frozen screens for the region overlay (overlay.rs).
+        .register_asynchronous_uri_scheme_protocol(crate::overlay::SCHEME, crate::overlay::protocol)
         .on_window_event(window::on_event)
         .setup(move |app| {
             setup(app.handle(), paths, launch)?;
@@ -95,7 +97,8 @@ fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot:
         }
     };
     let clipboard = ClipboardOwner::new().map_err(|e| warnings.push(e.to_string())).ok();
-    let core = Core::open(paths, settings)?;
+    // The app keeps transiently failed uploads queued until the server answers again.
+    let core = Core::open_with_mode(paths, settings, slingshot::queue::Mode::Persistent)?;
     for w in &warnings {
         tracing::warn!("{w}");
     }
@@ -106,12 +109,17 @@ fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot:
     }
     hotkeys::apply(app);
     watch_history(app.clone());
+    queue_worker::init(app);
     if launch.shows_window() {
         window::show(app, None);
     }
     if !launch.files.is_empty() {
         let (app, files) = (app.clone(), launch.files);
         tauri::async_runtime::spawn(async move { flows::upload_files(&app, files).await });
+    }
+    if let Some((named, delay)) = launch.capture {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { flows::capture_named(&app, named, delay).await });
     }
     Ok(())
 }
@@ -120,7 +128,11 @@ fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot:
 fn second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
     let launch = args::parse(argv, Path::new(cwd));
     tracing::info!(files = launch.files.len(), "second instance forwarded its arguments");
-    if !launch.files.is_empty() {
+    if let Some((named, delay)) = launch.capture {
+        // `slingshot-cli capture --upload` handing its capture over.
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { flows::capture_named(&app, named, delay).await });
+    } else if !launch.files.is_empty() {
         let (app, files) = (app.clone(), launch.files);
         tauri::async_runtime::spawn(async move { flows::upload_files(&app, files).await });
     } else if !launch.hidden {

@@ -1,7 +1,9 @@
-//! The desktop binary's command line: `slingshot [--hidden] [FILE...]`. The same parsing serves
-//! the first process and the argv a second `slingshot FILE...` forwards to the running one, so a
-//! file manager's "Upload with Slingshot" works whether or not the app is already open.
+//! The desktop binary's command line: `slingshot [--hidden] [--capture SPEC [--delay S]] [FILE...]`.
+//! The same parsing serves the first process and the argv a second `slingshot ...` forwards to the
+//! running one, so a file manager's "Upload with Slingshot" works whether or not the app is already
+//! open, and `slingshot-cli capture --upload` hands its capture to the app (which owns the clipboard).
 
+use slingshot::capture::named::Named;
 use std::path::{Path, PathBuf};
 
 /// What a launch asked for.
@@ -11,13 +13,15 @@ pub struct Launch {
     pub hidden: bool,
     /// Files or folders to upload, absolute (relative ones resolved against the launch's cwd).
     pub files: Vec<PathBuf>,
+    /// `--capture SPEC` (`monitor:0`, `all`, `region:X,Y,W,H`...) and `--delay S` seconds.
+    pub capture: Option<(Named, u32)>,
 }
 
 impl Launch {
     /// Whether the window should open: not for `--hidden`, nor when files were handed over
     /// (the person is in their file manager; the link goes to the clipboard and a notification).
     pub fn shows_window(&self) -> bool {
-        !self.hidden && self.files.is_empty()
+        !self.hidden && self.files.is_empty() && self.capture.is_none()
     }
 }
 
@@ -27,11 +31,28 @@ impl Launch {
 pub fn parse(argv: &[String], cwd: &Path) -> Launch {
     let mut launch = Launch::default();
     let mut options_done = false;
-    for arg in argv.iter().skip(1) {
+    let (mut capture, mut delay) = (None, 0);
+    let mut args = argv.iter().skip(1);
+    while let Some(arg) = args.next() {
         if !options_done && arg.starts_with('-') {
-            match arg.as_str() {
+            // `--capture SPEC` and `--capture=SPEC` alike (same for `--delay`).
+            let (name, inline) = arg.split_once('=').map_or((arg.as_str(), None), |(n, v)| (n, Some(v)));
+            match name {
                 "--" => options_done = true,
                 "--hidden" | "--minimized" | "--tray" => launch.hidden = true,
+                "--capture" => {
+                    match inline.or_else(|| args.next().map(String::as_str)).map(str::parse::<Named>) {
+                        Some(Ok(named)) => capture = Some(named),
+                        Some(Err(e)) => tracing::warn!("ignoring --capture: {e}"),
+                        None => tracing::warn!("ignoring --capture without a value"),
+                    }
+                }
+                "--delay" => {
+                    match inline.or_else(|| args.next().map(String::as_str)).map(str::parse::<u32>) {
+                        Some(Ok(secs)) => delay = secs.min(3600),
+                        _ => tracing::warn!("ignoring --delay: give whole seconds"),
+                    }
+                }
                 other => tracing::debug!(arg = other, "ignoring unknown option"),
             }
             continue;
@@ -43,6 +64,7 @@ pub fn parse(argv: &[String], cwd: &Path) -> Launch {
             launch.files.push(p);
         }
     }
+    launch.capture = capture.map(|named| (named, delay));
     launch
 }
 
@@ -113,5 +135,18 @@ mod tests {
         );
         assert_eq!(l.files, vec![PathBuf::from("/tmp/a b.png"), PathBuf::from("/w/--weird.png")]);
         assert!(!l.hidden);
+    }
+
+    #[test]
+    fn capture_hand_off_takes_its_values() {
+        let l = parse(&argv(&["slingshot", "--capture", "monitor:1", "--delay=3"]), Path::new("/w"));
+        assert_eq!(l.capture, Some((Named::Monitor(1), 3)));
+        assert!(l.files.is_empty(), "the spec is not a file");
+        assert!(!l.shows_window());
+        let l = parse(&argv(&["slingshot", "--capture=region:1,2,30,40"]), Path::new("/w"));
+        assert_eq!(l.capture, Some((Named::Region { x: 1, y: 2, w: 30, h: 40 }, 0)));
+        let l = parse(&argv(&["slingshot", "--capture", "nonsense"]), Path::new("/w"));
+        assert_eq!(l.capture, None);
+        assert!(l.files.is_empty(), "a bad spec is dropped, not uploaded as a file");
     }
 }

@@ -8,8 +8,10 @@ use crate::model::UploadResult;
 use crate::notify;
 use crate::state::AppState;
 use slingshot::api::Source;
+use slingshot::capture::named::Named;
 use slingshot::capture::{self, CaptureMode};
 use slingshot::clipboard::ClipboardContent;
+use slingshot::config::CaptureKind;
 use slingshot::pipeline::{expand::expand_paths, save_bytes};
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager};
@@ -21,6 +23,12 @@ pub enum Shot {
     Monitor,
     /// Every monitor in one image.
     All,
+    /// The window the window manager calls active.
+    Window,
+    /// What `slingshot --capture SPEC` named (the CLI's hand-off): a monitor, a region, a window.
+    Named(Named),
+    /// Whatever the person picks in the desktop's own screenshot UI (Wayland region/window).
+    Picked,
 }
 
 /// Captures, saves the PNG in the captures folder, uploads it with the default profile's
@@ -36,28 +44,118 @@ pub async fn capture_upload(app: &AppHandle, shot: Shot, origin: Origin) -> CmdR
 async fn capture_inner(app: &AppHandle, shot: Shot, origin: Origin) -> CmdResult<UploadResult> {
     let st = app.state::<AppState>();
     let target = st.target(None).inspect_err(|e| notify::error(app, "Upload failed", &e.to_string()))?;
-    let settings = st.settings();
     let mode = match shot {
-        Shot::All => CaptureMode::AllMonitors,
+        Shot::All | Shot::Named(_) | Shot::Window | Shot::Picked => CaptureMode::AllMonitors,
         Shot::Monitor => pointer_mode(app),
     };
     let dir = st.captures_dir();
     let saved = tauri::async_runtime::spawn_blocking(move || {
-        let cap = capture::capture(mode)?;
+        let cap = match shot {
+            Shot::Named(named) => named.take()?,
+            Shot::Window => capture::capture_active_window()?,
+            Shot::Picked => capture::pick_with_desktop()?,
+            _ => capture::capture(mode)?,
+        };
         capture::save_png(&cap, &dir)
     })
     .await
     .map_err(|e| CmdError::app(format!("The capture stopped unexpectedly: {e}")))?;
     let path = saved.map_err(|e| {
-        notify::error(app, "Capture failed", &e.to_string());
+        let (summary, body) = capture_failure(&e);
+        notify::error(app, summary, &body);
         CmdError::from(e)
     })?;
+    upload_saved(app, target, path, origin).await
+}
+
+/// The notification for a capture that failed. A "Deny" to GNOME's one-time "Allow Applications to
+/// Take Screenshots?" (portal response 2) is the person's answer, not a fault: the title says so,
+/// the core's message says how to be asked again, and the window has that command to copy.
+fn capture_failure(e: &slingshot::Error) -> (&'static str, String) {
+    let msg = e.to_string();
+    if !capture::portal::is_refusal(e) {
+        return ("Capture failed", msg);
+    }
+    let body = if msg.contains("DeletePermission") {
+        format!("{msg}. Settings > Desktop shortcuts has this command to copy.")
+    } else {
+        msg
+    };
+    ("Screenshot not allowed", body)
+}
+
+/// Uploads a capture saved in the captures folder: metadata stripped per `capture.strip_metadata`,
+/// the file removed afterwards unless `capture.keep_captures`.
+async fn upload_saved(
+    app: &AppHandle,
+    target: slingshot::pipeline::Target,
+    path: PathBuf,
+    origin: Origin,
+) -> CmdResult<UploadResult> {
+    let settings = app.state::<AppState>().settings();
     tracing::info!(path = %path.display(), "screen captured");
     let mut batch = Batch::defaults(target, origin);
     batch.prepare.strip_metadata = settings.capture.strip_metadata;
     batch.remove_after = !settings.capture.keep_captures;
     let results = jobs::run(app, batch, vec![Item::file(path)]).await.into_result()?;
     results.into_iter().next().ok_or_else(|| CmdError::app("The capture was not uploaded"))
+}
+
+/// A capture taken elsewhere (the region overlay's crop): saved, uploaded, copied and notified
+/// like a hotkey capture.
+pub async fn upload_capture(
+    app: &AppHandle,
+    cap: capture::Capture,
+    origin: Origin,
+) -> CmdResult<UploadResult> {
+    let r = async {
+        let st = app.state::<AppState>();
+        let target = st.target(None).inspect_err(|e| notify::error(app, "Upload failed", &e.to_string()))?;
+        let dir = st.captures_dir();
+        let saved = tauri::async_runtime::spawn_blocking(move || capture::save_png(&cap, &dir))
+            .await
+            .map_err(|e| CmdError::app(format!("Saving the capture stopped unexpectedly: {e}")))?;
+        let path = saved.inspect_err(|e| notify::error(app, "Capture failed", &e.to_string()))?;
+        upload_saved(app, target, path, origin).await
+    }
+    .await;
+    if let Err(e) = &r {
+        tracing::warn!("capture: {}", e.message);
+    }
+    r
+}
+
+/// Runs a capture of `kind` in the background after `delay_secs` (hotkeys, tray): the region
+/// opens the selection overlay, the others capture at once. Outcomes are notified by the flows.
+pub fn spawn_capture(app: &AppHandle, kind: CaptureKind, origin: Origin, delay_secs: u32) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if delay_secs > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(u64::from(delay_secs))).await;
+        }
+        // On Wayland our overlay can't freeze other apps' windows: the desktop's picker does it.
+        let picker = capture::needs_desktop_picker();
+        let _ = match kind {
+            CaptureKind::Region | CaptureKind::Window if picker => {
+                capture_upload(&app, Shot::Picked, origin).await.map(|_| ())
+            }
+            CaptureKind::Region => crate::overlay::start(&app, origin).await,
+            CaptureKind::Monitor => capture_upload(&app, Shot::Monitor, origin).await.map(|_| ()),
+            CaptureKind::All => capture_upload(&app, Shot::All, origin).await.map(|_| ()),
+            CaptureKind::Window => capture_upload(&app, Shot::Window, origin).await.map(|_| ()),
+        };
+    });
+}
+
+/// `slingshot --capture SPEC [--delay S]` forwarded by `slingshot-cli capture --upload`: waits,
+/// then the same capture flow as the hotkeys (the link goes on the app's clipboard).
+pub async fn capture_named(app: &AppHandle, named: Named, delay_secs: u32) {
+    if delay_secs > 0 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(delay_secs))).await;
+    }
+    tracing::info!(capture = %named, "capture handed over by the command line");
+    // Errors are notified and logged inside the flow.
+    let _ = capture_upload(app, Shot::Named(named), Origin::Hotkey).await;
 }
 
 /// The monitor under the pointer: the core's X11 query, else the pointer position Tauri knows,
@@ -82,7 +180,7 @@ pub async fn clipboard_items(app: &AppHandle) -> CmdResult<Vec<Item>> {
         Ok(match cb.read()? {
             ClipboardContent::Image { png, .. } => vec![Item::file(save_bytes(&dir, "clipboard.png", &png)?)],
             ClipboardContent::Files(files) => expand_paths(&files)?.into_iter().map(Item::file).collect(),
-            ClipboardContent::Url(u) => vec![Item { name: u.clone(), source: Ok(Source::Url(u)) }],
+            ClipboardContent::Url(u) => vec![Item::new(u.clone(), Ok(Source::Url(u)))],
         })
     })
     .await
@@ -115,7 +213,7 @@ pub async fn path_items(paths: Vec<PathBuf>) -> Vec<Item> {
         for p in paths {
             match expand_paths(std::slice::from_ref(&p)) {
                 Ok(files) => items.extend(files.into_iter().map(Item::file)),
-                Err(e) => items.push(Item { name: p.display().to_string(), source: Err(e) }),
+                Err(e) => items.push(Item::new(p.display().to_string(), Err(e))),
             }
         }
         items
@@ -140,4 +238,27 @@ pub async fn upload_files(app: &AppHandle, files: Vec<PathBuf>) {
     let items = path_items(files).await;
     let report = jobs::run(app, Batch::defaults(target, Origin::FileManager), items).await;
     tracing::info!(done = report.done.len(), failed = report.failed.len(), "file-manager upload finished");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_screenshot_is_named_and_points_to_the_window() {
+        let gnome = slingshot::Error::Config(
+            "The desktop refused the screenshot (portal response 2): GNOME's \"Allow Applications to Take \
+             Screenshots?\" was answered Deny or closed. To be asked again, run `gdbus call ... \
+             DeletePermission screenshot screenshot ''` and capture again, then choose Allow"
+                .into(),
+        );
+        let (summary, body) = capture_failure(&gnome);
+        assert_eq!(summary, "Screenshot not allowed");
+        assert!(
+            body.starts_with(&gnome.to_string())
+                && body.ends_with("Desktop shortcuts has this command to copy.")
+        );
+        let other = slingshot::Error::Config("No screenshot portal in this session".into());
+        assert_eq!(capture_failure(&other), ("Capture failed", other.to_string()));
+    }
 }

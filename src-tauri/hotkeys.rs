@@ -1,14 +1,14 @@
-//! Global shortcuts (tauri-plugin-global-shortcut, X11 only): [`apply`] registers the three
-//! configured accelerators and records per action whether it worked; the plugin's handler runs
+//! Global shortcuts (tauri-plugin-global-shortcut, X11 only): [`apply`] registers the
+//! configured accelerators (the screen key captures what `capture_screen_mode` says) and records per action whether it worked; the plugin's handler runs
 //! the matching [`HotkeyAction`]. On Wayland registration "succeeds" but never fires, so it is not
 //! attempted and the status says to use a desktop shortcut instead. Pausing unregisters them.
 
-use crate::flows::{self, Shot};
+use crate::flows;
 use crate::jobs::Origin;
 use crate::state::AppState;
 use crate::view::HotkeyStatus;
 use slingshot::capture::{session_kind, SessionKind};
-use slingshot::config::HotkeySettings;
+use slingshot::config::{CaptureKind, HotkeySettings};
 use std::str::FromStr;
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Wry};
@@ -17,8 +17,13 @@ use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
 /// What a hotkey does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HotkeyAction {
-    /// Capture the monitor under the pointer.
+    /// The screen key: captures what `hotkeys.capture_screen_mode` says (the monitor under the
+    /// pointer by default).
     CaptureScreen,
+    /// Select a region or a window in the overlay.
+    CaptureRegion,
+    /// Capture the active window.
+    CaptureWindow,
     /// Capture all monitors.
     CaptureAll,
     /// Upload what is on the clipboard.
@@ -27,13 +32,20 @@ pub enum HotkeyAction {
 
 impl HotkeyAction {
     /// Every action, in settings order.
-    pub const ALL: [HotkeyAction; 3] =
-        [HotkeyAction::CaptureScreen, HotkeyAction::CaptureAll, HotkeyAction::UploadClipboard];
+    pub const ALL: [HotkeyAction; 5] = [
+        HotkeyAction::CaptureScreen,
+        HotkeyAction::CaptureRegion,
+        HotkeyAction::CaptureWindow,
+        HotkeyAction::CaptureAll,
+        HotkeyAction::UploadClipboard,
+    ];
 
     /// The settings/UI name.
     pub fn name(self) -> &'static str {
         match self {
             HotkeyAction::CaptureScreen => "capture_screen",
+            HotkeyAction::CaptureRegion => "capture_region",
+            HotkeyAction::CaptureWindow => "capture_window",
             HotkeyAction::CaptureAll => "capture_all",
             HotkeyAction::UploadClipboard => "upload_clipboard",
         }
@@ -43,6 +55,8 @@ impl HotkeyAction {
     pub fn accelerator(self, s: &HotkeySettings) -> &str {
         match self {
             HotkeyAction::CaptureScreen => &s.capture_screen,
+            HotkeyAction::CaptureRegion => &s.capture_region,
+            HotkeyAction::CaptureWindow => &s.capture_window,
             HotkeyAction::CaptureAll => &s.capture_all,
             HotkeyAction::UploadClipboard => &s.upload_clipboard,
         }
@@ -50,20 +64,22 @@ impl HotkeyAction {
 
     /// Runs the action in the background (hotkey handler and tray menu).
     pub fn spawn(self, app: &AppHandle, origin: Origin) {
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            // Outcomes are notified and logged by the flows themselves.
-            let _ = match self {
-                HotkeyAction::CaptureScreen => {
-                    flows::capture_upload(&app, Shot::Monitor, origin).await.map(|_| ())
-                }
-                HotkeyAction::CaptureAll => flows::capture_upload(&app, Shot::All, origin).await.map(|_| ()),
-                HotkeyAction::UploadClipboard => {
-                    let origin = if origin == Origin::Tray { Origin::Clipboard } else { origin };
-                    flows::clipboard_upload(&app, origin).await.map(|_| ())
-                }
-            };
-        });
+        let kind = match self {
+            HotkeyAction::CaptureScreen => app.state::<AppState>().settings().hotkeys.capture_screen_mode,
+            HotkeyAction::CaptureRegion => CaptureKind::Region,
+            HotkeyAction::CaptureWindow => CaptureKind::Window,
+            HotkeyAction::CaptureAll => CaptureKind::All,
+            HotkeyAction::UploadClipboard => {
+                let origin = if origin == Origin::Tray { Origin::Clipboard } else { origin };
+                let app = app.clone();
+                // Outcomes are notified and logged by the flow itself.
+                tauri::async_runtime::spawn(async move {
+                    let _ = flows::clipboard_upload(&app, origin).await;
+                });
+                return;
+            }
+        };
+        flows::spawn_capture(app, kind, origin, 0);
     }
 }
 
@@ -121,8 +137,9 @@ pub fn plugin() -> TauriPlugin<Wry> {
 }
 
 /// The status text for Wayland sessions.
-const WAYLAND: &str = "Global shortcuts don't work on Wayland. Add a keyboard shortcut in your desktop's \
-settings that runs a slingshot-cli command, e.g. `slingshot-cli upload --copy short FILE`, or use the tray menu.";
+const WAYLAND: &str = "This Wayland desktop doesn't let apps grab global keys. Use \"Add desktop \
+shortcuts\" under Settings > Desktop shortcuts (or run `slingshot-cli integrate shortcut install`), \
+or the tray menu.";
 
 /// Unregisters every shortcut, then (unless paused) registers the configured ones. Failures are
 /// recorded in the state and logged; nothing here can stop the app.
@@ -134,7 +151,7 @@ pub fn apply(app: &AppHandle) {
     }
     let settings = st.settings();
     let wayland = session_kind() == SessionKind::Wayland;
-    let mut status = Vec::with_capacity(3);
+    let mut status = Vec::with_capacity(HotkeyAction::ALL.len());
     let mut taken: Vec<Shortcut> = Vec::new();
     for action in HotkeyAction::ALL {
         let accel = action.accelerator(&settings.hotkeys).trim().to_string();

@@ -19,8 +19,11 @@ mod jobs;
 mod logging;
 mod model;
 mod notify;
+mod overlay;
+mod queue_worker;
 mod state;
 mod tray;
+mod tray_queue;
 mod view;
 mod window;
 

@@ -1,4 +1,5 @@
-//! The tray icon and its menu: capture, upload the clipboard, the last 10 uploads (copy a link
+//! The tray icon and its menu: capture (region, window, monitor under the pointer, all monitors,
+//! after an optional delay), upload the clipboard, the last 10 uploads (copy a link
 //! again, copy the delete link, open in the browser), open the window, pause hotkeys, settings,
 //! quit. [`refresh`] rebuilds the menu from the history (uploads from the CLI included). A desktop
 //! without a tray host is not an error: the app works from the window and the hotkeys.
@@ -8,8 +9,10 @@ use crate::hotkeys::{self, HotkeyAction};
 use crate::jobs::Origin;
 use crate::state::AppState;
 use crate::window;
+use slingshot::config::CaptureKind;
 use slingshot::history::{Entry, Query, Status};
 use slingshot::links::CopyTarget;
+use std::sync::atomic::{AtomicU32, Ordering};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItemBuilder, Menu, MenuBuilder, MenuEvent, MenuItemBuilder, SubmenuBuilder};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -22,6 +25,16 @@ const TRAY_ID: &str = "slingshot";
 const RECENT: u32 = 10;
 /// Longest file name shown in a menu label.
 const NAME_CHARS: usize = 28;
+/// Delays offered before a capture from the menu, in seconds (0: none).
+const DELAYS: [u32; 4] = [0, 3, 5, 10];
+
+/// The delay chosen in the menu for its captures (this run only; managed state).
+#[derive(Default)]
+struct TrayDelay(AtomicU32);
+
+fn delay(app: &AppHandle) -> u32 {
+    app.try_state::<TrayDelay>().map_or(0, |d| d.0.load(Ordering::Relaxed))
+}
 
 /// What a recent upload's sub-item does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +52,10 @@ pub enum RecentAction {
 pub enum TrayCmd {
     /// Run a hotkey action from the menu.
     Action(HotkeyAction),
+    /// Capture this, after the chosen delay.
+    Capture(CaptureKind),
+    /// Choose the delay before captures (seconds).
+    Delay(u32),
     /// Show the window.
     Open,
     /// Toggle hotkeys.
@@ -56,6 +73,8 @@ impl TrayCmd {
     pub fn id(self) -> String {
         match self {
             TrayCmd::Action(a) => format!("action:{}", a.name()),
+            TrayCmd::Capture(k) => format!("capture:{}", k.as_str()),
+            TrayCmd::Delay(secs) => format!("delay:{secs}"),
             TrayCmd::Open => "open".into(),
             TrayCmd::Pause => "pause".into(),
             TrayCmd::Settings => "settings".into(),
@@ -70,6 +89,12 @@ impl TrayCmd {
     pub fn parse(id: &str) -> Option<TrayCmd> {
         if let Some(name) = id.strip_prefix("action:") {
             return HotkeyAction::ALL.into_iter().find(|a| a.name() == name).map(TrayCmd::Action);
+        }
+        if let Some(kind) = id.strip_prefix("capture:") {
+            return CaptureKind::ALL.into_iter().find(|k| k.as_str() == kind).map(TrayCmd::Capture);
+        }
+        if let Some(secs) = id.strip_prefix("delay:") {
+            return secs.parse().ok().filter(|s| DELAYS.contains(s)).map(TrayCmd::Delay);
         }
         if let Some(rest) = id.strip_prefix("recent:") {
             let (num, what) = rest.split_once(':')?;
@@ -125,9 +150,23 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let pause = CheckMenuItemBuilder::with_id(TrayCmd::Pause.id(), "Pause hotkeys")
         .checked(st.paused())
         .build(app)?;
+    let chosen = delay(app);
+    let mut delays = SubmenuBuilder::new(app, "Delay");
+    for secs in DELAYS {
+        let label = if secs == 0 { "No delay".to_string() } else { format!("{secs} seconds") };
+        delays = delays.item(
+            &CheckMenuItemBuilder::with_id(TrayCmd::Delay(secs).id(), label)
+                .checked(secs == chosen)
+                .build(app)?,
+        );
+    }
+    let after = if chosen == 0 { String::new() } else { format!(" in {chosen} s") };
     let mut m = MenuBuilder::new(app)
-        .text(TrayCmd::Action(HotkeyAction::CaptureScreen).id(), "Capture screen")
-        .text(TrayCmd::Action(HotkeyAction::CaptureAll).id(), "Capture all screens")
+        .text(TrayCmd::Capture(CaptureKind::Region).id(), format!("Capture region{after}"))
+        .text(TrayCmd::Capture(CaptureKind::Window).id(), format!("Capture active window{after}"))
+        .text(TrayCmd::Capture(CaptureKind::Monitor).id(), format!("Capture monitor under pointer{after}"))
+        .text(TrayCmd::Capture(CaptureKind::All).id(), format!("Capture all monitors{after}"))
+        .item(&delays.build()?)
         .text(TrayCmd::Action(HotkeyAction::UploadClipboard).id(), "Upload clipboard")
         .separator();
     if recent.is_empty() {
@@ -151,6 +190,7 @@ fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
             m = m.item(&sub);
         }
     }
+    let m = crate::tray_queue::append(app, m)?;
     m.separator()
         .text(TrayCmd::Open.id(), "Open Slingshot")
         .item(&pause)
@@ -215,9 +255,20 @@ pub fn history_changed(app: &AppHandle) {
 }
 
 fn on_menu(app: &AppHandle, event: MenuEvent) {
+    if crate::tray_queue::handle(app, event.id().as_ref()) {
+        return;
+    }
     let Some(cmd) = TrayCmd::parse(event.id().as_ref()) else { return };
     match cmd {
         TrayCmd::Action(a) => a.spawn(app, Origin::Tray),
+        TrayCmd::Capture(kind) => crate::flows::spawn_capture(app, kind, Origin::Tray, delay(app)),
+        TrayCmd::Delay(secs) => {
+            if app.try_state::<TrayDelay>().is_none() {
+                app.manage(TrayDelay::default());
+            }
+            app.state::<TrayDelay>().0.store(secs, Ordering::Relaxed);
+            refresh(app);
+        }
         TrayCmd::Open => window::show(app, None),
         TrayCmd::Settings => window::show(app, Some("settings")),
         TrayCmd::Quit => app.exit(0),
@@ -269,7 +320,14 @@ mod tests {
     fn ids_round_trip() {
         let all = [
             TrayCmd::Action(HotkeyAction::CaptureScreen),
+            TrayCmd::Action(HotkeyAction::CaptureRegion),
             TrayCmd::Action(HotkeyAction::CaptureAll),
+            TrayCmd::Capture(CaptureKind::Region),
+            TrayCmd::Capture(CaptureKind::Window),
+            TrayCmd::Capture(CaptureKind::Monitor),
+            TrayCmd::Capture(CaptureKind::All),
+            TrayCmd::Delay(0),
+            TrayCmd::Delay(10),
             TrayCmd::Action(HotkeyAction::UploadClipboard),
             TrayCmd::Open,
             TrayCmd::Pause,
@@ -285,6 +343,8 @@ mod tests {
         assert_eq!(TrayCmd::parse("recent:x:copy"), None);
         assert_eq!(TrayCmd::parse("recent:1:wipe"), None);
         assert_eq!(TrayCmd::parse("action:nope"), None);
+        assert_eq!(TrayCmd::parse("capture:everything"), None);
+        assert_eq!(TrayCmd::parse("delay:7"), None, "only the offered delays");
     }
 
     fn entry(source: &str, up: Option<Uploaded>) -> Entry {
@@ -305,6 +365,9 @@ mod tests {
             height: None,
             mime: None,
             options_json: None,
+            prepare_json: None,
+            next_attempt_at: None,
+            owner: None,
             uploaded: up,
         }
     }

@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use serde::Serialize;
 use slingshot::api::{params::SERVER_EXPIRATIONS, KeyMode};
-use slingshot::config::{AppSettings, CaptureSettings, KeyLocation, ProfileDefaults};
+use slingshot::config::{AppSettings, CaptureKind, CaptureSettings, KeyLocation, ProfileDefaults};
 use slingshot::sandbox::PROFILE_NAME;
 
 /// The whole app as the window sees it.
@@ -55,8 +55,14 @@ pub struct ProfileView {
 /// The hotkeys block.
 #[derive(Debug, Clone, Serialize)]
 pub struct HotkeysView {
-    /// Capture the monitor under the pointer.
+    /// The screen key.
     pub capture_screen: String,
+    /// What the screen key captures: `region`, `monitor`, `all` or `window`.
+    pub capture_screen_mode: CaptureKind,
+    /// Select a region in the overlay.
+    pub capture_region: String,
+    /// Capture the active window.
+    pub capture_window: String,
     /// Capture all monitors.
     pub capture_all: String,
     /// Upload the clipboard.
@@ -70,7 +76,7 @@ pub struct HotkeysView {
 /// Whether one hotkey is registered.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct HotkeyStatus {
-    /// `capture_screen`, `capture_all` or `upload_clipboard`.
+    /// `capture_screen`, `capture_region`, `capture_window`, `capture_all` or `upload_clipboard`.
     pub action: &'static str,
     /// The accelerator as configured.
     pub accelerator: String,
@@ -141,6 +147,9 @@ pub fn build(st: &AppState) -> AppView {
         expirations: SERVER_EXPIRATIONS.to_vec(),
         hotkeys: HotkeysView {
             capture_screen: settings.hotkeys.capture_screen.clone(),
+            capture_screen_mode: settings.hotkeys.capture_screen_mode,
+            capture_region: settings.hotkeys.capture_region.clone(),
+            capture_window: settings.hotkeys.capture_window.clone(),
             capture_all: settings.hotkeys.capture_all.clone(),
             upload_clipboard: settings.hotkeys.upload_clipboard.clone(),
             paused: st.paused(),

@@ -3,8 +3,8 @@
 
 use slingshot::api::{Format, KeyMode, UploadOptions};
 use slingshot::config::{
-    AppSettings, CaptureSettings, HotkeySettings, KeyLocation, KeyStore, Paths, Profile, ProfileDefaults,
-    Settings,
+    AppSettings, CaptureKind, CaptureSettings, HotkeySettings, KeyLocation, KeyStore, Paths, Profile,
+    ProfileDefaults, QueueSettings, Settings,
 };
 use slingshot::links::CopyTarget;
 use slingshot::secret::ApiKey;
@@ -68,10 +68,19 @@ fn full_settings() -> Settings {
         },
         hotkeys: HotkeySettings {
             capture_screen: "Alt+1".into(),
+            capture_screen_mode: CaptureKind::Window,
+            capture_region: "Alt+4".into(),
+            capture_window: "Alt+5".into(),
             capture_all: "Alt+2".into(),
             upload_clipboard: "Alt+3".into(),
         },
         app: AppSettings { start_at_login: true, notifications: false, concurrency: 7 },
+        queue: QueueSettings {
+            max_attempts: 9,
+            retry_base_ms: 250,
+            retry_max_secs: 120,
+            flood_pause_secs: 60,
+        },
     }
 }
 
@@ -94,7 +103,9 @@ fn missing_file_gives_defaults() {
     assert_eq!(s, Settings::default());
     assert_eq!(s.app.concurrency, 3);
     assert!(s.capture.strip_metadata && s.capture.keep_captures && s.app.notifications);
-    assert_eq!(s.hotkeys.capture_all, "Ctrl+Print");
+    // Ctrl+Print selects a region; all monitors moved to Shift+Print.
+    assert_eq!(s.hotkeys.capture_region, "Ctrl+Print");
+    assert_eq!(s.hotkeys.capture_all, "Shift+Print");
     let (r, warning) = Settings::load_or_recover(&paths(dir.path())).expect("recover");
     assert_eq!((r, warning), (Settings::default(), None));
 }

@@ -20,3 +20,13 @@ mod cli;
 mod capture;
 // File-manager integration files in private XDG dirs.
 mod integrate;
+// Desktop shortcut writers: GNOME's against gsettings + dconf on a private bus.
+mod shortcuts;
+// The persistent queue: attempts per fault, backoff, flooding pause, cancel, taking over a dead job.
+mod queue;
+// Uploads through a fault-injecting server: error kinds, history state, success once cleared.
+mod faults;
+// The key and delete URLs never leak; private file modes; host paths; Tauri permissions and CSP.
+mod security;
+// Property tests of the settings loader: arbitrary files never panic and are never replaced.
+mod config_props;

@@ -3,9 +3,11 @@
 //! `async` so none runs on (and blocks) the main thread; they need no capability entries because
 //! the app defines no permissions for its own commands.
 
+pub mod capture;
 pub mod history;
 mod patch;
 pub mod settings;
+pub mod shortcuts;
 pub mod upload;
 
 use tauri::ipc::Invoke;
@@ -24,7 +26,12 @@ pub fn handler() -> impl Fn(Invoke<Wry>) -> bool + Send + Sync + 'static {
         history::history_delete_remote,
         history::history_forget,
         history::history_retry,
+        history::queue_cancel,
         history::copy_text,
+        capture::overlay_init,
+        capture::overlay_ready,
+        capture::overlay_confirm,
+        capture::overlay_cancel,
         settings::settings_save,
         settings::profile_save,
         settings::profile_delete,
@@ -33,5 +40,8 @@ pub fn handler() -> impl Fn(Invoke<Wry>) -> bool + Send + Sync + 'static {
         settings::test_connection,
         settings::hotkeys_pause,
         settings::autostart_set,
+        shortcuts::shortcuts_status,
+        shortcuts::shortcuts_install,
+        shortcuts::shortcuts_uninstall,
     ]
 }

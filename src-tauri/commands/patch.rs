@@ -4,7 +4,7 @@
 use crate::error::{CmdError, CmdResult};
 use crate::hotkeys;
 use serde::{Deserialize, Deserializer};
-use slingshot::config::Settings;
+use slingshot::config::{CaptureKind, Settings};
 use std::path::PathBuf;
 
 fn invalid(msg: impl Into<String>) -> CmdError {
@@ -32,6 +32,9 @@ pub struct CapturePatch {
 #[derive(Debug, Default, Deserialize)]
 pub struct HotkeysPatch {
     capture_screen: Option<String>,
+    capture_screen_mode: Option<CaptureKind>,
+    capture_region: Option<String>,
+    capture_window: Option<String>,
     capture_all: Option<String>,
     upload_clipboard: Option<String>,
 }
@@ -58,7 +61,8 @@ pub fn apply_patches(
             return Err(invalid(format!("The captures folder must be an absolute path (got \"{dir}\")")));
         }
     }
-    for accel in [&keys.capture_screen, &keys.capture_all, &keys.upload_clipboard].into_iter().flatten() {
+    let accels = [&keys.capture_screen, &keys.capture_region, &keys.capture_window, &keys.capture_all];
+    for accel in accels.into_iter().chain([&keys.upload_clipboard]).flatten() {
         if !accel.trim().is_empty() {
             hotkeys::parse(accel).map_err(invalid)?;
         }
@@ -83,12 +87,17 @@ pub fn apply_patches(
     }
     for (slot, v) in [
         (&mut s.hotkeys.capture_screen, &keys.capture_screen),
+        (&mut s.hotkeys.capture_region, &keys.capture_region),
+        (&mut s.hotkeys.capture_window, &keys.capture_window),
         (&mut s.hotkeys.capture_all, &keys.capture_all),
         (&mut s.hotkeys.upload_clipboard, &keys.upload_clipboard),
     ] {
         if let Some(v) = v {
             *slot = v.trim().to_string();
         }
+    }
+    if let Some(m) = keys.capture_screen_mode {
+        s.hotkeys.capture_screen_mode = m;
     }
     Ok(())
 }
@@ -120,6 +129,13 @@ mod tests {
         assert_eq!(s.capture.save_dir, Some(PathBuf::from("/old")), "absent save_dir is unchanged");
         assert_eq!(s.hotkeys.capture_all, "");
         assert_eq!(s.hotkeys.capture_screen, "Print");
+        let (a, c, h) =
+            patches(json!({"hotkeys": {"capture_region": "Super+R", "capture_screen_mode": "region"}}));
+        apply_patches(&mut s, &a, &c, &h).expect("valid");
+        assert_eq!(
+            (s.hotkeys.capture_region.as_str(), s.hotkeys.capture_screen_mode),
+            ("Super+R", CaptureKind::Region)
+        );
         let (a, c, h) = patches(json!({"capture": {"save_dir": null}}));
         apply_patches(&mut s, &a, &c, &h).expect("valid");
         assert_eq!(s.capture.save_dir, None, "null resets to the default folder");

@@ -1,18 +1,28 @@
 //! Screen capture for the desktop app's hotkeys: the monitor under the pointer, one monitor by
-//! index, or every monitor stitched into one image. X11 sessions go through xcap; Wayland is
-//! detected and refused with a clear message (its capture comes through the desktop portal, a
-//! later issue), because xcap's wlroots path fails or captures only XWayland windows on GNOME/KDE.
+//! index, or every monitor stitched into one image. X11 sessions go through xcap; Wayland goes
+//! through the Screenshot portal, with grim as the wlroots fallback (session.rs picks), because
+//! xcap's wlroots path fails or captures only XWayland windows on GNOME/KDE.
 
+mod grim;
+pub mod named;
+pub mod outputs;
 mod pointer;
+pub mod portal;
+pub mod region;
 mod save;
+pub mod session;
+mod wayland_outputs;
+pub mod window;
 
 use crate::error::{Error, Result};
 use image::RgbaImage;
 use serde::Serialize;
 
 pub use pointer::pointer_position;
+pub use region::{capture_active_window, css_to_physical, freeze, CssRect, Frozen, FrozenScreen, PixelRect};
 pub(crate) use save::encode_png;
 pub use save::save_png;
+pub use window::{active_window, list_windows, WindowInfo};
 
 /// What to capture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,23 +102,31 @@ fn session_kind_from(session_type: Option<&str>, wayland_display: bool, display:
     }
 }
 
+/// Whether region and window selection must go through the desktop (Wayland): apps there can't
+/// read other windows or freeze the screens for an overlay of their own everywhere.
+pub fn needs_desktop_picker() -> bool {
+    session_kind() == SessionKind::Wayland
+}
+
+/// A region, window or screen picked in the desktop's own screenshot UI (the portal's
+/// interactive mode: GNOME's screenshot UI, slurp on wlroots). Esc there is an error saying the
+/// capture was cancelled; nothing is kept.
+pub fn pick_with_desktop() -> Result<Capture> {
+    let image = portal::take(true)?;
+    Ok(Capture { image, monitor: "picked".into(), x: 0, y: 0 })
+}
+
 /// Captures the screen. Never panics: a missing display, a Wayland session or a failing X server
 /// all come back as errors that say what to do.
 pub fn capture(mode: CaptureMode) -> Result<Capture> {
-    match session_kind() {
-        SessionKind::X11 => {}
-        SessionKind::Wayland => {
+    // Routing (see session.rs): the portal, then grim, on Wayland; xcap only in X11 sessions.
+    let session = session::Session::detect();
+    match session.backends().first() {
+        Some(session::Backend::X11) => {}
+        Some(_) => return session::capture_wayland(&session, mode),
+        None => {
             return Err(Error::Config(
-                "Screen capture on Wayland comes through the desktop portal, which is not supported yet; \
-                 use your desktop's screenshot tool and upload the file"
-                    .into(),
-            ))
-        }
-        SessionKind::Unknown => {
-            return Err(Error::Config(
-                "No X11 display to capture (DISPLAY is not set; Wayland capture comes through the desktop \
-                 portal: not supported yet)"
-                    .into(),
+                "No graphical session to capture: neither WAYLAND_DISPLAY nor DISPLAY is set".into(),
             ))
         }
     }

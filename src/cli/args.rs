@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Upload files, URLs or stdin (-).
     Upload(UploadArgs),
+    /// Capture the screen (a monitor, all, a region or a window), save it, and optionally upload it.
+    Capture(CaptureArgs),
     /// List the upload history.
     History(HistoryArgs),
     /// Delete an upload on its server through its stored delete link.
@@ -44,6 +46,12 @@ pub enum Command {
         #[command(subcommand)]
         command: IntegrateCommand,
     },
+    /// The upload queue: list jobs not uploaded yet, retry them, or cancel them.
+    Queue {
+        /// Which queue action.
+        #[command(subcommand)]
+        command: QueueCommand,
+    },
     /// Internal: keeps a text on the clipboard after the CLI exits (reads it from stdin).
     #[command(name = "__hold-clipboard", hide = true)]
     HoldClipboard,
@@ -55,6 +63,14 @@ pub struct UploadArgs {
     /// File paths, http(s) URLs (fetched by the server), or - for stdin.
     #[arg(required = true)]
     pub sources: Vec<String>,
+    /// Server, options and output, shared with `capture --upload`.
+    #[command(flatten)]
+    pub opts: UploadOpts,
+}
+
+/// The upload options `upload` and `capture --upload` share. `Default` is "none given".
+#[derive(Debug, Default, PartialEq, Args)]
+pub struct UploadOpts {
     /// Server profile from the settings.
     #[arg(long, conflicts_with = "server")]
     pub profile: Option<String>,
@@ -111,6 +127,39 @@ pub struct UploadArgs {
     pub json: bool,
 }
 
+/// `capture` options. Without --region/--monitor/--all/--window: the monitor under the pointer.
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// An area of the screen: left, top, width, height in pixels (logical pixels on Wayland).
+    #[arg(long, value_name = "X,Y,W,H", group = "what")]
+    pub region: Option<String>,
+    /// One monitor, numbered from 0.
+    #[arg(long, value_name = "N", group = "what")]
+    pub monitor: Option<usize>,
+    /// Every monitor in one image.
+    #[arg(long, group = "what")]
+    pub all: bool,
+    /// One X11 window by id (decimal or 0x hex, as `xdotool search` prints it).
+    #[arg(long, value_name = "ID", group = "what")]
+    pub window: Option<String>,
+    /// Wait this many seconds first (to open a menu, say).
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u32).range(0..=3600))]
+    pub delay: Option<u32>,
+    /// Upload the capture, print its link and copy it.
+    #[arg(long)]
+    pub upload: bool,
+    /// Save the PNG here instead of the captures folder.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Capture in this process even when the desktop app is running (it is otherwise handed the
+    /// job, so the app owns the clipboard).
+    #[arg(long)]
+    pub no_app: bool,
+    /// Upload options (with --upload).
+    #[command(flatten)]
+    pub opts: UploadOpts,
+}
+
 /// `history` options.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -126,6 +175,31 @@ pub struct HistoryArgs {
     /// Include delete links in the output (they delete the upload when opened).
     #[arg(long)]
     pub show_delete_urls: bool,
+}
+
+/// `queue` actions.
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// List uploads that are queued, being sent, waiting to retry, failed or cancelled.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send jobs again now (default: every failed job and every queued job nobody is sending).
+    Retry {
+        /// History ids.
+        ids: Vec<i64>,
+        /// Print one JSON object per job.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel jobs that are not uploaded yet (also when another Slingshot process is sending them).
+    Cancel {
+        /// History ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
 }
 
 /// `config` actions.
@@ -179,4 +253,36 @@ pub enum IntegrateCommand {
     },
     /// Remove exactly what install wrote (safe to run again).
     Uninstall,
+    /// Desktop keyboard shortcuts that run `slingshot-cli capture` (Wayland, where apps cannot grab keys).
+    Shortcut {
+        /// Install, uninstall or show.
+        #[command(subcommand)]
+        command: ShortcutCommand,
+    },
+}
+
+/// `integrate shortcut` actions. The desktop defaults to the session's (XDG_CURRENT_DESKTOP).
+#[derive(Debug, Subcommand)]
+pub enum ShortcutCommand {
+    /// Add the capture hotkeys from the settings as desktop shortcuts; prints what was written.
+    Install {
+        /// gnome, sway or kde.
+        #[arg(long)]
+        desktop: Option<String>,
+        /// The slingshot-cli the shortcuts run (default: this one).
+        #[arg(long, value_name = "PATH")]
+        cli: Option<PathBuf>,
+    },
+    /// Remove only the shortcuts Slingshot added.
+    Uninstall {
+        /// gnome, sway or kde.
+        #[arg(long)]
+        desktop: Option<String>,
+    },
+    /// Show what install would write and what is installed now.
+    Show {
+        /// gnome, sway or kde.
+        #[arg(long)]
+        desktop: Option<String>,
+    },
 }

@@ -9,6 +9,7 @@ use crate::integrate::{self, XdgDirs};
 pub fn run(command: IntegrateCommand) -> Result<bool> {
     let dirs = XdgDirs::from_env()?;
     match command {
+        IntegrateCommand::Shortcut { command } => return super::shortcut_cmd::run(command),
         IntegrateCommand::Install { exec } => {
             let exec = match exec {
                 Some(p) => exec_arg(&p)?,

@@ -3,11 +3,15 @@
 //! line each). Exit code 0 only when everything asked for succeeded.
 
 mod args;
+mod capture_cmd;
+mod capture_handoff;
 mod clipboard;
 mod config_cmd;
 mod history_cmd;
 mod integrate_cmd;
+mod queue_cmd;
 mod serve_cmd;
+mod shortcut_cmd;
 mod upload_cmd;
 
 pub use args::Cli;
@@ -32,6 +36,7 @@ pub fn main() -> ExitCode {
     let result = rt.block_on(async move {
         match cli.command {
             Command::Upload(a) => upload_cmd::run(a).await,
+            Command::Capture(a) => capture_cmd::run(a).await,
             Command::History(a) => history_cmd::list(a),
             Command::Delete { target } => history_cmd::delete(&target).await,
             Command::Config { command: ConfigCommand::Show } => config_cmd::show(),
@@ -41,6 +46,7 @@ pub fn main() -> ExitCode {
             }
             Command::Serve(a) => serve_cmd::run(a).await,
             Command::Integrate { command } => integrate_cmd::run(command),
+            Command::Queue { command } => queue_cmd::run(command).await,
             Command::HoldClipboard => Ok(true),
         }
     });
@@ -57,7 +63,8 @@ pub fn main() -> ExitCode {
 /// Logs go to stderr; `-v` shows info, `-vv` debug, `RUST_LOG` wins. The key is never logged.
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        // zbus warns about every portal request object it cannot cache; that is not ours to fix.
+        0 => "warn,zbus=error",
         1 => "info",
         _ => "debug",
     };

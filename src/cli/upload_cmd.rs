@@ -1,7 +1,7 @@
 //! `slingshot-cli upload`: turns arguments into pipeline jobs, runs them with bounded concurrency,
 //! prints one line (or JSON object) per upload in the order given, and copies the links.
 
-use super::args::UploadArgs;
+use super::args::{UploadArgs, UploadOpts};
 use super::clipboard;
 use crate::api::{Format, ProgressFn, Source, UploadOptions};
 use crate::error::{Error, ErrorPayload, Result};
@@ -17,19 +17,15 @@ use std::sync::Arc;
 /// Runs the upload command. `Ok(false)` when at least one source failed.
 pub async fn run(a: UploadArgs) -> Result<bool> {
     let core = super::open_core()?;
-    let target =
-        pipeline::target::resolve(&core.settings, &core.keys, a.profile.as_deref(), a.server.as_deref())?;
-    let options = merge_options(&target, &a);
-    let prepare = PrepareOptions {
-        resize_width: a.resize.or(target.defaults.resize_width),
-        jpeg_quality: a.jpeg_quality.unwrap_or(target.defaults.jpeg_quality),
-        strip_metadata: if a.keep_metadata {
-            false
-        } else {
-            a.strip_metadata || target.defaults.strip_metadata
-        },
-    };
-    let copy = a.copy.unwrap_or(CopyTarget::None);
+    let target = pipeline::target::resolve(
+        &core.settings,
+        &core.keys,
+        a.opts.profile.as_deref(),
+        a.opts.server.as_deref(),
+    )?;
+    let options = merge_options(&target, &a.opts);
+    let prepare = prepare_options(&target, &a.opts);
+    let copy = a.opts.copy.unwrap_or(CopyTarget::None);
     let sources = read_sources(&a.sources)?;
     let bars = std::io::stderr().is_terminal().then(MultiProgress::new);
     let concurrency = core.settings.app.concurrency.clamp(1, 16) as usize;
@@ -63,14 +59,22 @@ pub async fn run(a: UploadArgs) -> Result<bool> {
                 for w in &out.warnings {
                     eprintln!("slingshot-cli: {label}: note: {w}");
                 }
-                print_outcome(&label, &out, copy, a.json);
+                print_outcome(&label, &out, copy, a.opts.json);
                 if let Some(t) = copy.render(&out.uploaded) {
                     copied.push(t);
                 }
             }
             Err(f) => {
                 ok = false;
-                let retry = f.history_id.map(|id| format!(" (kept in history as #{id})")).unwrap_or_default();
+                let retry = match (f.history_id, &f.retry_at) {
+                    (Some(id), Some(at)) => {
+                        format!(" (queued as #{id}: next try at {at}, or `slingshot-cli queue retry {id}`)")
+                    }
+                    (Some(id), None) => format!(
+                        " (kept in history as #{id}; `slingshot-cli queue retry {id}` sends it again)"
+                    ),
+                    _ => String::new(),
+                };
                 let msg = f.error.to_string();
                 // Local checks already name the file; don't say it twice.
                 if msg.starts_with(label.as_str()) {
@@ -78,9 +82,9 @@ pub async fn run(a: UploadArgs) -> Result<bool> {
                 } else {
                     eprintln!("slingshot-cli: {label}: {msg}{retry}");
                 }
-                if a.json {
+                if a.opts.json {
                     let p = ErrorPayload::from(&f.error);
-                    let v = serde_json::json!({"source": label, "error": p, "history_id": f.history_id});
+                    let v = serde_json::json!({"source": label, "error": p, "history_id": f.history_id, "retry_at": f.retry_at});
                     println!("{v}");
                 }
             }
@@ -94,8 +98,21 @@ pub async fn run(a: UploadArgs) -> Result<bool> {
     Ok(ok)
 }
 
+/// Client-side preparation: the command line over the profile's defaults.
+pub(super) fn prepare_options(target: &Target, a: &UploadOpts) -> PrepareOptions {
+    PrepareOptions {
+        resize_width: a.resize.or(target.defaults.resize_width),
+        jpeg_quality: a.jpeg_quality.unwrap_or(target.defaults.jpeg_quality),
+        strip_metadata: if a.keep_metadata {
+            false
+        } else {
+            a.strip_metadata || target.defaults.strip_metadata
+        },
+    }
+}
+
 /// Profile defaults, overridden by what was given on the command line.
-fn merge_options(target: &Target, a: &UploadArgs) -> UploadOptions {
+pub(super) fn merge_options(target: &Target, a: &UploadOpts) -> UploadOptions {
     let mut o = target.defaults.options.clone();
     if let Some(t) = &a.title {
         o.title = Some(t.clone());
@@ -158,7 +175,7 @@ fn progress_bar(m: &MultiProgress, label: &str) -> ProgressBar {
     pb
 }
 
-fn print_outcome(label: &str, out: &Outcome, copy: CopyTarget, json: bool) {
+pub(super) fn print_outcome(label: &str, out: &Outcome, copy: CopyTarget, json: bool) {
     let u = &out.uploaded;
     if json {
         let v = serde_json::json!({

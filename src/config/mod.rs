@@ -4,10 +4,14 @@
 //! the settings file.
 
 mod edit;
+mod hotkeys;
 mod keystore;
 mod paths;
 mod settings;
 
+pub use hotkeys::CaptureKind;
 pub use keystore::{KeyLocation, KeyStore};
 pub use paths::Paths;
-pub use settings::{AppSettings, CaptureSettings, HotkeySettings, Profile, ProfileDefaults, Settings};
+pub use settings::{
+    AppSettings, CaptureSettings, HotkeySettings, Profile, ProfileDefaults, QueueSettings, Settings,
+};

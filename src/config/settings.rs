@@ -25,6 +25,8 @@ pub struct Settings {
     pub hotkeys: HotkeySettings,
     /// App behaviour.
     pub app: AppSettings,
+    /// Retries and pauses of the upload queue.
+    pub queue: QueueSettings,
 }
 
 /// One server and how to upload to it.
@@ -89,27 +91,9 @@ impl Default for CaptureSettings {
     }
 }
 
-/// Global shortcuts, in the desktop shell's accelerator syntax.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HotkeySettings {
-    /// Capture the screen under the pointer.
-    pub capture_screen: String,
-    /// Capture all screens.
-    pub capture_all: String,
-    /// Upload what is on the clipboard.
-    pub upload_clipboard: String,
-}
-
-impl Default for HotkeySettings {
-    fn default() -> Self {
-        HotkeySettings {
-            capture_screen: "Print".into(),
-            capture_all: "Ctrl+Print".into(),
-            upload_clipboard: "Ctrl+Shift+U".into(),
-        }
-    }
-}
+// Global shortcuts (and what the screen key captures) live in their own module: they carry the
+// migration of files written before region capture existed.
+pub use super::hotkeys::HotkeySettings;
 
 /// App behaviour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,6 +110,26 @@ pub struct AppSettings {
 impl Default for AppSettings {
     fn default() -> Self {
         AppSettings { start_at_login: false, notifications: true, concurrency: 3 }
+    }
+}
+
+/// Retries and pauses of the upload queue (see `queue::policy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueSettings {
+    /// Attempts of a command-line upload before it is marked failed (the app keeps trying).
+    pub max_attempts: u32,
+    /// Delay before the second attempt, in milliseconds; it doubles each time.
+    pub retry_base_ms: u64,
+    /// Longest delay between two attempts, in seconds.
+    pub retry_max_secs: u64,
+    /// How long "Flooding detected" pauses uploads to that server, in seconds.
+    pub flood_pause_secs: u64,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings { max_attempts: 4, retry_base_ms: 1000, retry_max_secs: 60, flood_pause_secs: 900 }
     }
 }
 

@@ -4,6 +4,7 @@
 //! uninstall removes exactly what install wrote, leaving everything else alone.
 
 pub mod entries;
+pub mod shortcuts;
 mod thunar;
 
 use crate::error::{Error, Result};

@@ -37,7 +37,8 @@ if [ $# -gt 0 ]; then
     scenarios=()
     for n in "$@"; do scenarios+=("$here/${n%.py}.py"); done
 else
-    scenarios=("$here"/s[0-9]*.py)
+    # wayland_*.py run their own Wayland session (as another user) inside the same wrapper.
+    scenarios=("$here"/s[0-9]*.py "$here"/wayland_*.py)
 fi
 
 passed=0
@@ -49,10 +50,12 @@ for sc in "${scenarios[@]}"; do
     rm -f "$artifacts/$name".*  # this scenario's artifacts from an earlier run
     echo "=== $name"
     t0=$SECONDS
+    # A scenario may ask for another screen with a "# e2e-screen: WxHxD" line (s9: two monitors).
+    screen="$(sed -n 's/^# e2e-screen: *//p' "$sc" | head -n 1)"
     # The tests import e2e.py/tray.py from tests/e2e; the env keeps them off any real desktop.
     PYTHONPATH="$root/$here" PYTHONDONTWRITEBYTECODE=1 \
         timeout -k 10 "$per_scenario_timeout" \
-        xvfb-run -a -s "-screen 0 1920x1080x24 -noreset" \
+        xvfb-run -a -s "-screen 0 ${screen:-1920x1080x24} -noreset" \
         dbus-run-session -- "$py" "$sc" >"$log" 2>&1
     rc=$?
     p=$(grep -c '^PASS: ' "$log")

@@ -12,7 +12,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
 apt_packages=(webkit2gtk-driver xvfb xauth xdotool xclip dbus dbus-x11 imagemagick
-    python3 python3-venv python3-dbus python3-gi)
+    python3 python3-venv python3-dbus python3-gi
+    # wayland_sway.py: headless sway, the Screenshot portal (wlr + gtk) and its PipeWire, grim,
+    # key presses and the clipboard on Wayland, xhost to let the sway user see the Xvfb display.
+    sway grim wl-clipboard wtype xdg-desktop-portal xdg-desktop-portal-wlr xdg-desktop-portal-gtk
+    pipewire x11-xserver-utils)
 tools="$root/target/e2e-tools"
 venv="$root/target/e2e-venv"
 sudo=""

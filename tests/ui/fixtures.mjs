@@ -47,11 +47,16 @@ const base = {
   expirations: ["PT5M", "PT1H", "P1D", "P1W", "P1M", "P1Y"],
   hotkeys: {
     capture_screen: "Ctrl+Shift+4",
+    capture_screen_mode: "monitor",
+    capture_region: "Ctrl+Print",
+    capture_window: "",
     capture_all: "Ctrl+Shift+3",
     upload_clipboard: "Ctrl+Shift+U",
     paused: false,
     status: [
       { action: "capture_screen", accelerator: "Ctrl+Shift+4", ok: true, message: null },
+      { action: "capture_region", accelerator: "Ctrl+Print", ok: true, message: null },
+      { action: "capture_window", accelerator: "", ok: false, message: "No shortcut set" },
       { action: "capture_all", accelerator: "Ctrl+Shift+3", ok: true, message: null },
       { action: "upload_clipboard", accelerator: "Ctrl+Shift+U", ok: false, message: "Another app already uses Ctrl+Shift+U." },
     ],

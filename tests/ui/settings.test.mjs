@@ -135,3 +135,18 @@ test("hotkeys show their status; pause and start-at-login call the shell", async
   assert.equal("status" in save.args.hotkeys, false);
   await page.close();
 });
+
+test("the screen key's capture can be chosen; region and window keys are listed", async () => {
+  const { page } = await openSettings();
+  assert.equal(await page.inputValue("#hk-capture_region"), "Ctrl+Print");
+  const off = await page.locator(".hotkey[data-action='capture_window']").innerText();
+  assert.match(off, /Off/);
+  assert.doesNotMatch(off, /No shortcut set/, "an empty key is off, not an error");
+  assert.equal(await page.inputValue("#hk-mode"), "monitor");
+  await page.selectOption("#hk-mode", "region");
+  await page.waitForFunction(() => window.__MOCK__.callsOf("settings_save").length === 1);
+  const [save] = await calls(page, "settings_save");
+  assert.equal(save.args.hotkeys.capture_screen_mode, "region");
+  assert.equal(save.args.hotkeys.capture_region, "Ctrl+Print");
+  await page.close();
+});
