@@ -6,6 +6,13 @@
    sends it), summed over the app and every descendant (WebKit helpers included).
 3. `xdotool key Print` -> a new link on the clipboard, for the app (its own local sandbox) and
    for `scrot -o F && curl -F ... | xclip` to the `slingshot-cli serve` host run.sh started.
+4c. The window opened again from the tray (a second `slingshot`): time until its page is drawn,
+   and PSS with it open (WebKit's helpers must have started again).
+4d. PSS of the app started with `--hidden` (as at login) that never opened a window: the floor
+   of a tray process that links GTK and WebKitGTK. Tray and hidden figures come with the main
+   process's PSS split by mapping (the executable, WebKit+JSC, GL, heap, other libraries).
+4e. PSS of tests/bench/floor.c (--floor): a C program that links GTK 3 and WebKitGTK, calls
+   gtk_init and creates nothing, in the same environment: what any such process costs.
 
 Every process started here runs in its own process group and is ended by that id at the end.
 Results are appended to --out as JSON lines (see measure.py).
@@ -23,9 +30,12 @@ import subprocess
 import sys
 import time
 
+from procmem import breakdown, pss_of
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUSD = os.path.join(HERE, "..", "e2e", "busd.py")
 SENTINEL = "bench: nothing yet"
+HIDDEN_IDLE = 15  # seconds the app started with --hidden settles before its PSS is read
 procs = []  # Popen objects we started (each a process-group leader)
 markers = []  # SLINGSHOT_DATA_DIR=... of app instances, to end WebKit helpers that left the group
 
@@ -160,43 +170,16 @@ def wm_delete(win):
     x.XCloseDisplay(d)
 
 
-def tree(root):
-    """`root` and all its descendants, from /proc/*/stat parent links."""
-    children = {}
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(pid))
-    out, todo = [], [root]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(children.get(p, []))
-    return out
-
-
-def pss_of(root):
-    """-> (total PSS MB, total RSS MB, 'name pid: PSS' breakdown) over the process tree."""
-    total_pss = total_rss = 0
-    parts = []
-    for pid in tree(root):
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
-                fields = {ln.split(":")[0]: ln.split()[1] for ln in f if ln.split()[1:2] and ":" in ln}
-            with open(f"/proc/{pid}/comm", encoding="utf-8") as f:
-                name = f.read().strip()
-        except OSError:
-            continue
-        pss, rss = int(fields.get("Pss", 0)) / 1024, int(fields.get("Rss", 0)) / 1024
-        total_pss += pss
-        total_rss += rss
-        parts.append(f"{name} {pss:.1f}")
-    return total_pss, total_rss, ", ".join(parts)
+def drawn(win, png):
+    """The number of colours in `win`'s content when the page looks drawn (text and buttons,
+    not a blank or single-colour window), else None."""
+    try:
+        subprocess.run(["/usr/bin/import", "-silent", "-window", str(win), png], timeout=10, check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        n = int(out_of(["/usr/bin/identify", "-format", "%k", png], timeout=10) or 0)
+    except (subprocess.SubprocessError, ValueError):
+        return None
+    return n if n >= 50 else None
 
 
 def main():
@@ -209,6 +192,7 @@ def main():
     ap.add_argument("--starts", type=int, default=3)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--idle", type=int, default=60)
+    ap.add_argument("--floor", help="tests/bench/floor.c built: the floor of a GTK + WebKitGTK process")
     a = ap.parse_args()
     key = os.environ["SLINGSHOT_HOST_KEY"]
     results = []
@@ -282,9 +266,10 @@ def main():
     log(f"window closed; idling {a.idle} s in the tray")
     time.sleep(a.idle)
     pss_idle, rss_idle, parts_idle = pss_of(app.pid)
-    results.append({"key": "pss_tray_idle", "values": [pss_idle], "text": parts_idle})
+    split = breakdown(app.pid, a.bin)
+    results.append({"key": "pss_tray_idle", "values": [pss_idle], "text": parts_idle, "split": split})
     results.append({"key": "rss_tray_idle", "values": [rss_idle]})
-    log(f"tray idle: PSS {pss_idle:.1f} MB (RSS sum {rss_idle:.1f} MB): {parts_idle}")
+    log(f"tray idle: PSS {pss_idle:.1f} MB (RSS sum {rss_idle:.1f} MB): {parts_idle}; main process: {split}")
 
     # ---- 3. hotkey -> link on the clipboard
     subprocess.run(["xdotool", "mousemove", "960", "540"], check=True)
@@ -328,6 +313,47 @@ def main():
             pipe_sizes.append(os.path.getsize(shot) / 1e6)
     results.append({"key": "hotkey_pipeline", "wall": pipe_times})
     results.append({"key": "png_pipeline", "values": pipe_sizes})
+
+    # ---- 4c. the window opens again from the tray. The app ended WebKit's network process when
+    # the window closed; WebKit must start a new one and the page must be drawn.
+    t0 = time.monotonic()
+    spawn([a.bin], env, os.path.join(a.work, "app.log"))  # a second instance shows the window
+    win = poll(visible_window, 60)
+    if not win:
+        sys.exit(f"gui: the window did not open again from the tray; see {a.work}/app.log")
+    colours = poll(lambda: drawn(win, os.path.join(a.work, "reopen.png")), 30, 0.2)
+    dt = time.monotonic() - t0
+    if not colours:
+        sys.exit(f"gui: the reopened window stayed blank; see {a.work}/app.log")
+    time.sleep(3)
+    pss_re, _, parts_re = pss_of(app.pid)
+    log(f"reopened: drawn after {dt:.3f} s ({colours} colours), PSS {pss_re:.1f} MB: {parts_re}")
+    results.append({"key": "reopen", "wall": [dt], "values": [pss_re],
+                    "text": f"page drawn ({colours} colours); PSS {pss_re:.1f} MiB: {parts_re}"})
+
+    # ---- 4d. the floor: the app started hidden (`--hidden`, as at login), never a window
+    stop(app)
+    kill_env(marker)
+    time.sleep(0.5)
+    app = spawn([a.bin, "--hidden"], env, os.path.join(a.work, "app.log"))
+    time.sleep(HIDDEN_IDLE)
+    if app.poll() is not None:
+        sys.exit(f"gui: the app started with --hidden exited; see {a.work}/app.log")
+    pss_h, _, parts_h = pss_of(app.pid)
+    split = breakdown(app.pid, a.bin)
+    log(f"started hidden, {HIDDEN_IDLE} s: PSS {pss_h:.1f} MB: {parts_h}; main process: {split}")
+    results.append({"key": "pss_hidden", "values": [pss_h], "text": parts_h, "split": split})
+    stop(app)
+
+    # ---- 4e. any process that links GTK 3 and WebKitGTK and calls gtk_init (floor.c), same setup
+    if a.floor:
+        fl = spawn([a.floor], env)
+        time.sleep(HIDDEN_IDLE)
+        pss_f, _, _ = pss_of(fl.pid)
+        split = breakdown(fl.pid, a.floor)
+        log(f"floor.c (gtk_init, WebKitGTK linked, nothing created): PSS {pss_f:.1f} MB: {split}")
+        results.append({"key": "pss_floor", "values": [pss_f], "split": split})
+        stop(fl)
 
     with open(a.out, "a", encoding="utf-8") as f:
         for r in results:

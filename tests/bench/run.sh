@@ -8,7 +8,7 @@
 #   4. app start-up, PSS idle in the tray, slingshot-cli --version (gui.py, hyperfine)
 #   5. 200 JPEGs: one slingshot-cli upload vs a sequential curl loop, to `slingshot-cli serve`
 #
-# Knobs: BENCH_RUNS (5), BENCH_BIG_RUNS (3, the 1 GB upload), BENCH_CONCURRENCY (3),
+# Knobs: BENCH_RUNS (5), BENCH_BIG_RUNS (3, the 1 GB upload), BENCH_CONCURRENCY (3, the default),
 # BENCH_IDLE_SECS (60), BENCH_SKIP_SETUP=1 (no apt), BENCH_SKIP_BUILD=1 (use target/release),
 # BENCH_SIZE_100M_MB / BENCH_SIZE_1G_MB (file sizes in MiB, smaller only to dry-check),
 # BENCH_PARTS ("1 2 3 4 5"; 3 and 4 share one app session).
@@ -133,7 +133,8 @@ setsid "$CLI" serve --sink --addr "127.0.0.1:$sink_port" --data "$work/sink" >"$
 bg_pids+=($!)
 host_port=$(free_port)
 setsid "$CLI" serve --addr "127.0.0.1:$host_port" --data "$work/host" >"$work/host.log" 2>&1 &
-bg_pids+=($!)
+host_pid=$!
+bg_pids+=("$host_pid")
 wait_port "$sink_port"
 wait_port "$host_port"
 SINK="http://127.0.0.1:$sink_port"
@@ -183,6 +184,13 @@ if part 5; then
     measure --runs "$BIG_RUNS" --warmup 0 \
         --cmd batch_slingshot "bash -c 'SLINGSHOT_DATA_DIR=\$(mktemp -d -p $work/batch-data) exec $CLI upload --server $HOST $inputs/batch/*.jpg >/dev/null'" \
         --cmd batch_curl "bash -c 'for f in $inputs/batch/*.jpg; do $(curl_up "\$f" "$HOST") || exit 1; done'"
+    # The host's own CPU time for one more Slingshot batch: with the host on the same cores, it
+    # bounds how fast any client can be (report.py prints the bound).
+    host_ticks() { awk '{print $14 + $15}' "/proc/$host_pid/stat"; }
+    t0=$(host_ticks)
+    SLINGSHOT_DATA_DIR=$(mktemp -d -p "$work") "$CLI" upload --server "$HOST" "$inputs"/batch/*.jpg >/dev/null
+    t1=$(host_ticks)
+    echo "{\"key\": \"batch_host_cpu\", \"values\": [$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN {print (b - a) / hz}')], \"cores\": $(nproc)}" >>"$results"
     counts=()
     for d in "$work"/batch-data/*/; do
         counts+=("$(SLINGSHOT_DATA_DIR="$d" "$CLI" history --json --limit 1000 |
@@ -207,9 +215,17 @@ fi
 if part 3 || part 4; then
     say "3+4. the desktop app under Xvfb 1920x1080 (idle $BENCH_IDLE_SECS s)"
     mkdir -p "$work/gui"
+    # The floor of any GTK 3 + WebKitGTK process, to compare the tray figure with.
+    floor=()
+    # shellcheck disable=SC2046  # pkg-config prints several flags
+    if cc -O2 -o "$work/floor" "$here/floor.c" -Wl,--no-as-needed $(pkg-config --cflags --libs webkit2gtk-4.1 gtk+-3.0); then
+        floor=(--floor "$work/floor")
+    else
+        echo "bench: cannot build tests/bench/floor.c (no C compiler?); its row is left out" >&2
+    fi
     setsid xvfb-run -a -s "-screen 0 1920x1080x24 -noreset" dbus-run-session -- \
         "$PY" "$here/gui.py" --out "$results" --bin "$APP" --work "$work/gui" --host "$HOST" \
-        --background "$inputs/screen.jpg" --runs "$RUNS" --idle "$BENCH_IDLE_SECS" &
+        --background "$inputs/screen.jpg" --runs "$RUNS" --idle "$BENCH_IDLE_SECS" "${floor[@]}" &
     gui_pid=$!
     bg_pids+=("$gui_pid")
     wait "$gui_pid" || { cp "$work/gui/app.log" "$out/app.log" 2>/dev/null || true; die "gui part failed (app log: $out/app.log)"; }
