@@ -25,16 +25,51 @@ fn save_png_at(cap: &Capture, dir: &Path, stamp: &str) -> Result<PathBuf> {
     })
 }
 
-/// Encodes RGBA pixels as PNG with the fast compression level.
+/// Encodes RGBA pixels as PNG with the fast compression level. Opaque pixels (every screen
+/// capture) are written as RGB: a quarter less data to filter and compress, and a file ~14 %
+/// smaller (2.26 MB instead of 2.64 MB for a 1920x1080 photo on screen; scrot's is 2.39 MB).
 pub(crate) fn encode_png(img: &image::RgbaImage, out: &mut impl Write, filter: FilterType) -> Result<()> {
-    PngEncoder::new_with_quality(out, CompressionType::Fast, filter)
-        .write_image(img.as_raw(), img.width(), img.height(), ExtendedColorType::Rgba8)
-        .map_err(|e| Error::Image(format!("Cannot encode the capture as PNG: {e}")))
+    let (w, h) = img.dimensions();
+    let enc = PngEncoder::new_with_quality(out, CompressionType::Fast, filter);
+    match opaque_rgb(img.as_raw()) {
+        Some(rgb) => enc.write_image(&rgb, w, h, ExtendedColorType::Rgb8),
+        None => enc.write_image(img.as_raw(), w, h, ExtendedColorType::Rgba8),
+    }
+    .map_err(|e| Error::Image(format!("Cannot encode the capture as PNG: {e}")))
+}
+
+/// The RGB bytes of RGBA pixels that are all fully opaque, or `None` if any is not.
+fn opaque_rgb(rgba: &[u8]) -> Option<Vec<u8>> {
+    let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
+    for px in rgba.chunks_exact(4) {
+        if px[3] != u8::MAX {
+            return None;
+        }
+        rgb.extend_from_slice(&px[..3]);
+    }
+    Some(rgb)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opaque_captures_are_rgb_and_transparency_is_kept() {
+        let mut img = image::RgbaImage::from_pixel(3, 2, image::Rgba([10, 20, 30, 255]));
+        let decoded = |img: &image::RgbaImage| {
+            let mut png = Vec::new();
+            encode_png(img, &mut png, FilterType::Adaptive).expect("encodes");
+            image::load_from_memory(&png).expect("decodes")
+        };
+        let d = decoded(&img);
+        assert_eq!(d.color(), image::ColorType::Rgb8);
+        assert_eq!(d.to_rgba8(), img);
+        img.put_pixel(2, 1, image::Rgba([1, 2, 3, 128]));
+        let d = decoded(&img);
+        assert_eq!(d.color(), image::ColorType::Rgba8);
+        assert_eq!(d.to_rgba8(), img);
+    }
 
     #[test]
     fn stamp_has_the_documented_shape() {

@@ -124,32 +124,51 @@ pub(crate) fn store_image(
             ..Written::default()
         });
     };
-    let img = reader(src, in_format)?.decode().map_err(|e| StoreError::Image(e.to_string()))?;
     let resize_to = width.filter(|w| *w < probe.width && !probe.animated);
     let reencode = resize_to.is_some() || in_format != out_format;
-    let main_img = match resize_to {
-        Some(w) => scale_to_width(&img, w),
-        None => img,
-    };
-    if reencode {
+    let mut written = Written { width: probe.width, height: probe.height, ..Written::default() };
+    let derived_from = if reencode {
+        let img = reader(src, in_format)?.decode().map_err(|e| StoreError::Image(e.to_string()))?;
+        let main_img = match resize_to {
+            Some(w) => scale_to_width(&img, w)?,
+            None => img,
+        };
         save(&main_img, out_format, t.main)?;
+        (written.width, written.height) = (main_img.width(), main_img.height());
+        main_img
     } else {
+        // Stored as sent: the pixels only feed the thumbnail and the medium, so a JPEG is
+        // decoded at the smallest 1/2..1/8 scale still at least the medium's size.
+        let img = match in_format {
+            ImageFormat::Jpeg => shrunk(src, probe)?,
+            _ => None,
+        };
+        let img = match img {
+            Some(img) => img,
+            None => reader(src, in_format)?.decode().map_err(|e| StoreError::Image(e.to_string()))?,
+        };
         move_file(src, t.main)?;
-    }
-    let mut written = Written {
-        width: main_img.width(),
-        height: main_img.height(),
-        size: size_of(t.main)?,
-        ..Written::default()
+        img
     };
-    let thumb = main_img.thumbnail(THUMB, THUMB).to_rgb8();
+    written.size = size_of(t.main)?;
+    let thumb = derived_from.thumbnail(THUMB, THUMB).to_rgb8();
     save(&DynamicImage::ImageRgb8(thumb), ImageFormat::Jpeg, t.thumb)?;
     written.thumb = Some(size_of(t.thumb)?);
-    if main_img.width() > MEDIUM && !probe.animated {
-        save(&scale_to_width(&main_img, MEDIUM), out_format, t.medium)?;
+    if written.width > MEDIUM && !probe.animated {
+        let medium = scale_to_width(&derived_from, MEDIUM)?;
+        save(&medium, out_format, t.medium)?;
         written.medium = Some(size_of(t.medium)?);
     }
     Ok(written)
+}
+
+/// A JPEG decoded at a reduced scale no smaller than the medium (or the image, if narrower).
+fn shrunk(src: &Path, probe: &Probe) -> Result<Option<DynamicImage>, StoreError> {
+    let w = MEDIUM.min(probe.width);
+    let h = ((u64::from(probe.height) * u64::from(w)).div_ceil(u64::from(probe.width.max(1)))).max(1);
+    let h = u32::try_from(h).unwrap_or(u32::MAX);
+    let bytes = std::fs::read(src)?;
+    Ok(crate::media::shrink::shrunk_jpeg(src, &bytes, (w, h)).ok().flatten().map(|d| d.img))
 }
 
 /// Why storing failed.
@@ -167,11 +186,9 @@ impl From<std::io::Error> for StoreError {
     }
 }
 
-fn scale_to_width(img: &DynamicImage, w: u32) -> DynamicImage {
-    let h = ((u64::from(img.height()) * u64::from(w) + u64::from(img.width()) / 2)
-        / u64::from(img.width().max(1)))
-    .clamp(1, u64::from(u32::MAX)) as u32;
-    img.resize_exact(w, h, image::imageops::FilterType::Triangle)
+/// Downscales to width `w` (aspect kept) with the uploader's SIMD Lanczos3 resizer.
+fn scale_to_width(img: &DynamicImage, w: u32) -> Result<DynamicImage, StoreError> {
+    crate::media::resize_to_width(img.clone(), w).map_err(|e| StoreError::Image(e.to_string()))
 }
 
 fn save(img: &DynamicImage, format: ImageFormat, path: &Path) -> Result<(), StoreError> {

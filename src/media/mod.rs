@@ -5,6 +5,7 @@ mod codec;
 pub mod metadata;
 pub mod probe;
 pub mod resize;
+pub(crate) mod shrink;
 pub mod sniff;
 
 pub use metadata::{exif_orientation, strip_metadata};

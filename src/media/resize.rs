@@ -7,6 +7,7 @@ use crate::fsutil;
 use crate::media::codec;
 use crate::media::metadata::{exif_orientation, strip_if_needed};
 use crate::media::probe::probe_sniffed;
+use crate::media::shrink;
 use crate::media::sniff::Sniffed;
 use fast_image_resize::{self as fr, IntoImageView, ResizeAlg, ResizeOptions, Resizer};
 use image::metadata::Orientation;
@@ -158,7 +159,7 @@ fn resize_into(
     work_dir: &Path,
 ) -> Result<Prepared> {
     let raw = std::fs::read(src).map_err(|e| Error::io("Cannot read", src, e))?;
-    let codec::Decoded { img, icc } = codec::decode(src, &raw, sniffed)?;
+    let codec::Decoded { img, icc } = shrink::decode_at_least(src, &raw, sniffed, (w, h))?;
     drop(raw);
     // Resizing before turning gives the same picture (the filter is symmetric) and turns a
     // small image instead of a 24 MP one.

@@ -1,7 +1,8 @@
 //! The success JSON and files served, every `format`, the canonical redirects and the 301 trap.
 
-use super::{answer, get_bytes, http, png_form, post};
-use crate::support::{png, start_host, KEY};
+use super::{answer, get_bytes, http, part, png_form, post};
+use crate::support::{gradient, jpeg, png, start_host, KEY};
+use reqwest::multipart::Form;
 use serde_json::Value;
 
 #[tokio::test]
@@ -57,6 +58,28 @@ async fn json_success_has_the_real_shape_and_files_are_served() {
         assert!(ctype.is_some_and(|c| c.starts_with("text/html")));
         assert!(String::from_utf8_lossy(&body).contains(url));
     }
+}
+
+/// A JPEG stored as sent gets its medium and thumbnail from a decode at reduced scale (1/2 here):
+/// right sizes, and the picture's colours where it is smooth.
+#[tokio::test]
+async fn jpeg_derivatives_come_from_a_shrunk_decode_with_the_right_pixels() {
+    let h = start_host().await;
+    let form = Form::new().part("source", part(jpeg(1200, 800), "photo.jpg", "image/jpeg"));
+    let v = post(&h, form).await.json();
+    let img = &v["image"];
+    assert_eq!((img["width"].as_u64(), img["height"].as_u64()), (Some(1200), Some(800)));
+    let (_, _, bytes) = get_bytes(img["medium"]["url"].as_str().expect("medium")).await;
+    let m = image::load_from_memory(&bytes).expect("medium decodes").to_rgb8();
+    assert_eq!(m.dimensions(), (500, 333));
+    let want = gradient(1200, 800).to_rgb8();
+    let (got, exp) = (m.get_pixel(250, 166), want.get_pixel(600, 400));
+    for c in 0..2 {
+        assert!(got[c].abs_diff(exp[c]) <= 8, "{got:?} vs {exp:?}");
+    }
+    let (_, _, bytes) = get_bytes(img["thumb"]["url"].as_str().expect("thumb")).await;
+    let t = image::load_from_memory(&bytes).expect("thumb decodes");
+    assert_eq!((t.width(), t.height()), (160, 107));
 }
 
 #[tokio::test]

@@ -56,7 +56,7 @@ async fn answer(rb: reqwest::RequestBuilder) -> Answer {
     Answer { status, headers, text }
 }
 
-fn part(bytes: Vec<u8>, name: &str, mime: &str) -> Part {
+pub(super) fn part(bytes: Vec<u8>, name: &str, mime: &str) -> Part {
     Part::bytes(bytes).file_name(name.to_string()).mime_str(mime).expect("mime")
 }
 
