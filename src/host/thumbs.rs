@@ -151,14 +151,17 @@ pub(crate) fn store_image(
         img
     };
     written.size = size_of(t.main)?;
-    let thumb = derived_from.thumbnail(THUMB, THUMB).to_rgb8();
-    save(&DynamicImage::ImageRgb8(thumb), ImageFormat::Jpeg, t.thumb)?;
-    written.thumb = Some(size_of(t.thumb)?);
+    // The thumbnail is taken from the medium when there is one: a third of the pixels to read.
+    let mut small = None;
     if written.width > MEDIUM && !probe.animated {
         let medium = scale_to_width(&derived_from, MEDIUM)?;
         save(&medium, out_format, t.medium)?;
         written.medium = Some(size_of(t.medium)?);
+        small = Some(medium);
     }
+    let thumb = small.as_ref().unwrap_or(&derived_from).thumbnail(THUMB, THUMB).to_rgb8();
+    save(&DynamicImage::ImageRgb8(thumb), ImageFormat::Jpeg, t.thumb)?;
+    written.thumb = Some(size_of(t.thumb)?);
     Ok(written)
 }
 
@@ -191,14 +194,17 @@ fn scale_to_width(img: &DynamicImage, w: u32) -> Result<DynamicImage, StoreError
     crate::media::resize_to_width(img.clone(), w).map_err(|e| StoreError::Image(e.to_string()))
 }
 
+/// Quality of the JPEG thumbnails and mediums (image's default, as before).
+const JPEG_QUALITY: u8 = 75;
+
 fn save(img: &DynamicImage, format: ImageFormat, path: &Path) -> Result<(), StoreError> {
-    // JPEG has no alpha channel: flatten first.
-    let img = match format {
-        ImageFormat::Jpeg => DynamicImage::ImageRgb8(img.to_rgb8()),
-        _ => img.clone(),
-    };
     let mut out = std::io::BufWriter::new(File::create(path)?);
-    img.write_to(&mut out, format).map_err(|e| match e {
+    let written = match format {
+        // JPEG has no alpha channel: write_jpeg writes RGB.
+        ImageFormat::Jpeg => crate::media::codec::write_jpeg(&mut out, img, JPEG_QUALITY, None),
+        _ => img.write_to(&mut out, format),
+    };
+    written.map_err(|e| match e {
         image::ImageError::IoError(io) => StoreError::Io(io),
         other => StoreError::Image(other.to_string()),
     })?;

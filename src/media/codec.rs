@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::media::probe::{check_bomb, MAX_PIXELS};
 use crate::media::sniff::{MediaKind, Sniffed};
 use image::codecs::gif::GifEncoder;
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageError, ImageFormat, ImageReader, Limits};
@@ -167,8 +166,7 @@ pub(crate) fn encode(
                     &converted
                 }
             };
-            let enc = with_icc(JpegEncoder::new_with_quality(out, jpeg_quality.clamp(1, 100)), icc);
-            enc.write_image(img.as_bytes(), w, h, img.color().into())?;
+            write_jpeg(out, img, jpeg_quality, icc)?;
             Ok(sniffed)
         }
         "webp" => {
@@ -194,6 +192,41 @@ pub(crate) fn encode(
             Ok(PNG)
         }
     }
+}
+
+/// Writes an RGB8 or L8 image (anything else is converted to RGB8) as baseline JPEG at
+/// `quality` (1..=100), with the ICC profile if given. jpeg-encoder (SIMD) is 4-5× faster than
+/// image's encoder here (2.5 ms instead of 12 ms for 500×333), which the resize path and the
+/// local host's thumbnails both feel.
+pub(crate) fn write_jpeg(
+    out: &mut impl Write,
+    img: &DynamicImage,
+    quality: u8,
+    icc: Option<&[u8]>,
+) -> std::result::Result<(), ImageError> {
+    let fail = |e: jpeg_encoder::EncodingError| match e {
+        jpeg_encoder::EncodingError::IoError(io) => ImageError::IoError(io),
+        other => ImageError::Encoding(image::error::EncodingError::new(ImageFormat::Jpeg.into(), other)),
+    };
+    let converted;
+    let (img, color) = match img {
+        DynamicImage::ImageLuma8(_) => (img, jpeg_encoder::ColorType::Luma),
+        DynamicImage::ImageRgb8(_) => (img, jpeg_encoder::ColorType::Rgb),
+        _ => {
+            converted = DynamicImage::ImageRgb8(img.to_rgb8());
+            (&converted, jpeg_encoder::ColorType::Rgb)
+        }
+    };
+    let (Ok(w), Ok(h)) = (u16::try_from(img.width()), u16::try_from(img.height())) else {
+        return Err(ImageError::Limits(image::error::LimitError::from_kind(
+            image::error::LimitErrorKind::DimensionError,
+        )));
+    };
+    let mut enc = jpeg_encoder::Encoder::new(out, quality.clamp(1, 100));
+    if let Some(p) = icc {
+        enc.add_icc_profile(p).map_err(fail)?;
+    }
+    enc.encode(img.as_bytes(), w, h, color).map_err(fail)
 }
 
 /// `<stem>.<tag>.<ext>` from the source's file name.

@@ -1,7 +1,7 @@
 //! Image work before upload: content sniffing, probing dimensions safely, resizing to a width,
 //! EXIF orientation and metadata stripping. The original file is never modified.
 
-mod codec;
+pub(crate) mod codec;
 pub mod metadata;
 pub mod probe;
 pub mod resize;
