@@ -217,7 +217,7 @@ fn swaps_axes(o: Orientation) -> bool {
 }
 
 /// Resizes to exactly `w`×`h` with fast_image_resize (SIMD, alpha-aware), keeping the pixel type.
-fn resize_exact(img: DynamicImage, w: u32, h: u32) -> Result<DynamicImage> {
+pub(crate) fn resize_exact(img: DynamicImage, w: u32, h: u32) -> Result<DynamicImage> {
     if (img.width(), img.height()) == (w, h) {
         return Ok(img);
     }
