@@ -155,7 +155,8 @@ pub fn uninstall(dirs: &XdgDirs) -> Result<Vec<Change>> {
     Ok(changes)
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>> {
+/// A text file's content, or `None` if it does not exist (any other failure is an error).
+pub(crate) fn read_optional(path: &Path) -> Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(s) => Ok(Some(s)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -164,7 +165,7 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
 }
 
 /// The file's permission bits, to keep them when rewriting a file the person owns.
-fn file_mode(path: &Path) -> u32 {
+pub(crate) fn file_mode(path: &Path) -> u32 {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -5,6 +5,7 @@
 
 use super::{split_keys, Applied, Shortcut};
 use crate::error::{Error, Result};
+use crate::integrate::{file_mode, read_optional};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -164,19 +165,6 @@ fn quote_path(p: &Path) -> String {
     } else {
         s
     }
-}
-
-fn read_optional(path: &Path) -> Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io("Cannot read", path, e)),
-    }
-}
-
-fn file_mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644)
 }
 
 #[cfg(test)]
