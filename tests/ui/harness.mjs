@@ -92,7 +92,8 @@ export async function shot(page, name) {
 
 /**
  * One static server and one browser for a test file, started before its tests and closed after.
- * Returns `{ origin, open(opts) }`: `open` is `openApp` on that browser and server.
+ * Returns `{ origin, browser, open(opts) }`: `open` is `openApp` on that browser and server;
+ * `browser` is for pages other than the main window (the overlay).
  */
 export function useBrowser() {
   let server;
@@ -108,6 +109,9 @@ export function useBrowser() {
   return {
     get origin() {
       return server.origin;
+    },
+    get browser() {
+      return browser;
     },
     open: (opts) => openApp(browser, server.origin, opts),
   };

@@ -3,11 +3,11 @@
 // drag, a click on a window, arrows and Shift+arrows, Enter, Esc, and at scale 2 (CSS pixels sent,
 // physical pixels shown). Screenshots land in target/ui-shots/overlay-*.png.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { calls, launch, repo, shot, startServer } from "./harness.mjs";
+import { calls, repo, shot, useBrowser } from "./harness.mjs";
 import * as L from "../../ui/js/overlay-logic.js";
 
 // ---------- logic ----------
@@ -89,16 +89,7 @@ test("the magnifier and the readout stay on screen", () => {
 // ---------- the page ----------
 
 const mockSource = await readFile(join(repo, "tests", "ui", "mock-tauri.js"), "utf8");
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ui = useBrowser();
 
 function initFor(scale, width, height) {
   return {
@@ -113,7 +104,7 @@ function initFor(scale, width, height) {
 }
 
 async function openOverlay({ scale = 1, width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, reducedMotion: "reduce" });
+  const context = await ui.browser.newContext({ viewport: { width, height }, deviceScaleFactor: scale, reducedMotion: "reduce" });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
@@ -122,7 +113,7 @@ async function openOverlay({ scale = 1, width = 1280, height = 800 } = {}) {
   });
   const responses = { overlay_init: initFor(scale, width, height), overlay_ready: null, overlay_confirm: null, overlay_cancel: null };
   await page.addInitScript({ content: `${mockSource}\ninstallTauriMock(${JSON.stringify({ responses })});` });
-  await page.goto(`${server.origin}/overlay.html`);
+  await page.goto(`${ui.origin}/overlay.html`);
   await page.waitForSelector("body[data-ready='1']");
   await page.waitForFunction(() => window.__MOCK__.callsOf("overlay_ready").length === 1);
   return { page, problems, close: () => context.close() };
