@@ -5,6 +5,7 @@
 //! mode, the benchmark's receiver. It binds 127.0.0.1 by default and never logs keys.
 
 mod api;
+mod derive;
 mod expiration;
 mod ingest;
 mod names;

@@ -33,6 +33,9 @@ pub(crate) async fn file(sh: &Arc<Shared>, rel: &str) -> Response {
     };
     // `rel` equals a path the host wrote itself (only `[A-Za-z0-9_.-]` and `/`).
     let path = sh.images_dir.join(rel);
+    if tokio::fs::symlink_metadata(&path).await.is_err() {
+        make_derived(sh, rel).await;
+    }
     let meta = match tokio::fs::symlink_metadata(&path).await {
         Ok(m) if m.file_type().is_file() => m,
         _ => return not_found(),
@@ -49,6 +52,25 @@ pub(crate) async fn file(sh: &Arc<Shared>, rel: &str) -> Response {
     let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(f, 256 * 1024));
     (StatusCode::OK, [(header::CONTENT_TYPE, found), (header::CONTENT_LENGTH, meta.len().to_string())], body)
         .into_response()
+}
+
+/// A thumbnail or medium fetched for the first time is made now (`derive.rs`); a failure is
+/// logged and the request answered 404 as for any missing file.
+async fn make_derived(sh: &Arc<Shared>, rel: &str) {
+    let (sh, rel) = (Arc::clone(sh), rel.to_string());
+    let made = tokio::task::spawn_blocking(move || {
+        let rec = sh.store.record_of_file(&rel).map_err(|e| e.to_string())?;
+        match rec {
+            Some(rec) => super::derive::ensure(&sh.images_dir, &rec, &rel).map_err(|e| format!("{e:?}")),
+            None => Ok(()),
+        }
+    })
+    .await;
+    match made {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not make a thumbnail or medium"),
+        Err(e) => tracing::warn!(error = %e, "making a thumbnail or medium stopped unexpectedly"),
+    }
 }
 
 /// The id in a viewer segment: `<slug>.<id>` or `<id>`.

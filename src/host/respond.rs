@@ -136,7 +136,7 @@ fn variant(base: &Url, rec: &Record, v: Option<&Variant>) -> Value {
         Some(v) => {
             let (name, ext) = v.file.rsplit_once('.').unwrap_or((v.file.as_str(), ""));
             json!({"filename": v.file, "name": name, "mime": v.mime, "extension": ext,
-                   "url": file_url(base, rec, &v.file), "size": v.size})
+                   "url": file_url(base, rec, &v.file)})
         }
         None => json!({"filename": null, "name": null, "mime": null, "extension": null, "url": null}),
     }
@@ -172,8 +172,6 @@ pub(crate) fn image_object(base: &Url, rec: &Record) -> Value {
         "storage_mode": "datefolder", "md5": rec.md5, "source_md5": null,
         "original_filename": rec.original_filename, "original_exifdata": null, "views": 0,
         "category_id": rec.category_id, "chain": if rec.medium.is_some() { 7 } else { 5 },
-        "thumb_size": rec.thumb.as_ref().map_or(0, |t| t.size),
-        "medium_size": rec.medium.as_ref().map_or(0, |m| m.size),
         "expiration_date_gmt": rec.expires.map(gmt), "likes": 0,
         "is_animated": u8::from(rec.animated), "is_approved": 1, "is_360": 0,
         "type": rec.kind.as_str(), "tags_string": rec.tags.join(","),

@@ -5,7 +5,7 @@
 use super::api::ApiError;
 use super::names::{random_alnum, safe_stem};
 use super::store::{Kind, Record, Variant};
-use super::thumbs::{self, StoreError, Targets};
+use super::thumbs::{self, StoreError};
 use super::Shared;
 use crate::media::sniff::{MediaKind, Sniffed};
 use image::ImageFormat;
@@ -91,10 +91,7 @@ pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, Api
     let medium_name = format!("{stem}.md.{ext}");
     let paths = [folder.join(format!("{stem}.{ext}")), folder.join(&thumb_name), folder.join(&medium_name)];
     let written = match (kind, probe) {
-        (Kind::Image, Some(p)) => {
-            let t = Targets { main: &paths[0], thumb: &paths[1], medium: &paths[2] };
-            thumbs::store_image(&tmp, &p, out_format, plan.width, &t)
-        }
+        (Kind::Image, Some(p)) => thumbs::store_image(&tmp, &p, out_format, plan.width, &paths[0]),
         _ => thumbs::move_file(&tmp, &paths[0]).map_err(StoreError::Io).and_then(|()| {
             let size = std::fs::metadata(&paths[0])?.len();
             Ok(thumbs::Written { size, ..thumbs::Written::default() })
@@ -141,8 +138,8 @@ pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, Api
         sha256,
         ip: plan.ip,
         animated: probe.is_some_and(|p| p.animated),
-        thumb: written.thumb.map(|size| Variant { file: thumb_name, mime: "image/jpeg".into(), size }),
-        medium: written.medium.map(|size| Variant { file: medium_name, mime: mime.to_string(), size }),
+        thumb: written.thumb.then(|| Variant { file: thumb_name, mime: "image/jpeg".into() }),
+        medium: written.medium.then(|| Variant { file: medium_name, mime: mime.to_string() }),
     };
     if let Err(e) = sh.store.insert(&rec) {
         remove_all(&paths);

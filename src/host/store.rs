@@ -33,8 +33,6 @@ pub(crate) struct Variant {
     pub file: String,
     /// MIME type.
     pub mime: String,
-    /// Size in bytes.
-    pub size: u64,
 }
 
 /// One upload, as stored.
@@ -143,9 +141,10 @@ impl Store {
                 r.id, r.secret, r.kind.as_str(), r.dir, r.stem, r.ext, r.mime, r.size as i64,
                 r.width, r.height, r.date, r.created, r.expires, r.title, r.description, tags,
                 r.nsfw, r.category_id, r.original_filename, r.md5, r.sha256, r.ip, r.animated,
-                r.thumb.as_ref().map(|t| t.file.clone()), r.thumb.as_ref().map(|t| t.size as i64),
+                // The size columns predate thumbnails made on first request: left NULL.
+                r.thumb.as_ref().map(|t| t.file.clone()), None::<i64>,
                 r.medium.as_ref().map(|m| m.file.clone()), r.medium.as_ref().map(|m| m.mime.clone()),
-                r.medium.as_ref().map(|m| m.size as i64),
+                None::<i64>,
             ],
         )?;
         for (path, mime) in r.files() {
@@ -163,6 +162,14 @@ impl Store {
         let conn = self.lock();
         let sql = format!("SELECT {COLUMNS} FROM uploads WHERE id = ?1");
         Ok(conn.query_row(&sql, [id], read_record).optional()?)
+    }
+
+    /// The upload a file (main or derived) belongs to, by the file's exact relative path.
+    pub(crate) fn record_of_file(&self, rel: &str) -> Result<Option<Record>> {
+        let conn = self.lock();
+        let sql =
+            format!("SELECT {COLUMNS} FROM uploads WHERE id = (SELECT upload_id FROM files WHERE path = ?1)");
+        Ok(conn.query_row(&sql, [rel], read_record).optional()?)
     }
 
     /// A file by its exact relative path: its MIME type and its upload's expiry.
@@ -267,20 +274,9 @@ fn read_record(r: &Row<'_>) -> rusqlite::Result<Record> {
         sha256: r.get(20)?,
         ip: r.get(21)?,
         animated: r.get(22)?,
-        thumb: match thumb_file {
-            Some(file) => Some(Variant {
-                file,
-                mime: "image/jpeg".into(),
-                size: r.get::<_, Option<i64>>(24)?.unwrap_or(0).max(0) as u64,
-            }),
-            None => None,
-        },
+        thumb: thumb_file.map(|file| Variant { file, mime: "image/jpeg".into() }),
         medium: match medium_file {
-            Some(file) => Some(Variant {
-                file,
-                mime: r.get::<_, Option<String>>(26)?.unwrap_or_default(),
-                size: r.get::<_, Option<i64>>(27)?.unwrap_or(0).max(0) as u64,
-            }),
+            Some(file) => Some(Variant { file, mime: r.get::<_, Option<String>>(26)?.unwrap_or_default() }),
             None => None,
         },
     })

@@ -90,20 +90,14 @@ pub(crate) struct Written {
     pub width: u32,
     pub height: u32,
     pub size: u64,
-    /// Thumbnail size in bytes, when written.
-    pub thumb: Option<u64>,
-    /// Medium size in bytes, when written.
-    pub medium: Option<u64>,
+    /// Whether the upload gets a `.th.jpeg` thumbnail (made on first request, `derive.rs`).
+    pub thumb: bool,
+    /// Whether it gets a `.md.<ext>` medium (wider than [`MEDIUM`] and not animated).
+    pub medium: bool,
 }
 
-/// Paths of the files an image upload writes.
-pub(crate) struct Targets<'a> {
-    pub main: &'a Path,
-    pub thumb: &'a Path,
-    pub medium: &'a Path,
-}
-
-/// Moves (or re-encodes) the source into `t.main` and writes the derived files.
+/// Moves (or re-encodes) the source into `main`. The thumbnail and the medium are not made here:
+/// most are never looked at, and making them was two thirds of the host's CPU per upload.
 ///
 /// `out_format` is the stored format (PNG for BMP). `width` is the requested downscale, already
 /// checked to be no wider than the original. Errors are image errors (answered as 610) or I/O.
@@ -112,57 +106,48 @@ pub(crate) fn store_image(
     probe: &Probe,
     out_format: Option<ImageFormat>,
     width: Option<u32>,
-    t: &Targets<'_>,
+    main: &Path,
 ) -> Result<Written, StoreError> {
+    let mut written = Written { width: probe.width, height: probe.height, ..Written::default() };
     let (Some(in_format), Some(out_format)) = (probe.format, out_format) else {
-        // Not decodable here: store as sent.
-        move_file(src, t.main)?;
-        return Ok(Written {
-            width: probe.width,
-            height: probe.height,
-            size: size_of(t.main)?,
-            ..Written::default()
-        });
+        // Not decodable here: stored as sent, no derived files.
+        move_file(src, main)?;
+        written.size = size_of(main)?;
+        return Ok(written);
     };
     let resize_to = width.filter(|w| *w < probe.width && !probe.animated);
-    let reencode = resize_to.is_some() || in_format != out_format;
-    let mut written = Written { width: probe.width, height: probe.height, ..Written::default() };
-    let derived_from = if reencode {
-        let img = reader(src, in_format)?.decode().map_err(|e| StoreError::Image(e.to_string()))?;
+    if resize_to.is_some() || in_format != out_format {
+        let img = decode(src, in_format)?;
         let main_img = match resize_to {
             Some(w) => scale_to_width(&img, w)?,
             None => img,
         };
-        save(&main_img, out_format, t.main)?;
+        save(&main_img, out_format, main)?;
         (written.width, written.height) = (main_img.width(), main_img.height());
-        main_img
     } else {
-        // Stored as sent: the pixels only feed the thumbnail and the medium, so a JPEG is
-        // decoded at the smallest 1/2..1/8 scale still at least the medium's size.
-        let img = match in_format {
-            ImageFormat::Jpeg => shrunk(src, probe)?,
-            _ => None,
-        };
-        let img = match img {
-            Some(img) => img,
-            None => reader(src, in_format)?.decode().map_err(|e| StoreError::Image(e.to_string()))?,
-        };
-        move_file(src, t.main)?;
-        img
-    };
-    written.size = size_of(t.main)?;
-    // The thumbnail is taken from the medium when there is one: a third of the pixels to read.
-    let mut small = None;
-    if written.width > MEDIUM && !probe.animated {
-        let medium = scale_to_width(&derived_from, MEDIUM)?;
-        save(&medium, out_format, t.medium)?;
-        written.medium = Some(size_of(t.medium)?);
-        small = Some(medium);
+        move_file(src, main)?;
     }
-    let thumb = fit_box(small.as_ref().unwrap_or(&derived_from), THUMB)?;
-    save(&thumb, ImageFormat::Jpeg, t.thumb)?;
-    written.thumb = Some(size_of(t.thumb)?);
+    written.size = size_of(main)?;
+    written.thumb = true;
+    written.medium = written.width > MEDIUM && !probe.animated;
     Ok(written)
+}
+
+/// Decodes a stored image for its derived files: a JPEG at the smallest 1/2..1/8 scale still at
+/// least the medium's width (or the image's, if narrower), anything else in full.
+pub(super) fn decode_for_variants(src: &Path, probe: &Probe) -> Result<DynamicImage, StoreError> {
+    let format = probe.format.ok_or_else(|| StoreError::Image("not a decodable format".into()))?;
+    if format == ImageFormat::Jpeg {
+        if let Some(img) = shrunk(src, probe)? {
+            return Ok(img);
+        }
+    }
+    decode(src, format)
+}
+
+/// Decodes a whole image (with the limits).
+pub(super) fn decode(src: &Path, format: ImageFormat) -> Result<DynamicImage, StoreError> {
+    reader(src, format)?.decode().map_err(|e| StoreError::Image(e.to_string()))
 }
 
 /// A JPEG decoded at a reduced scale no smaller than the medium (or the image, if narrower).
@@ -190,13 +175,13 @@ impl From<std::io::Error> for StoreError {
 }
 
 /// Downscales to width `w` (aspect kept) with the uploader's SIMD Lanczos3 resizer.
-fn scale_to_width(img: &DynamicImage, w: u32) -> Result<DynamicImage, StoreError> {
+pub(super) fn scale_to_width(img: &DynamicImage, w: u32) -> Result<DynamicImage, StoreError> {
     crate::media::resize_to_width(img.clone(), w).map_err(|e| StoreError::Image(e.to_string()))
 }
 
 /// Downscales to fit a `side`×`side` box (aspect kept, never enlarged) with the SIMD resizer:
 /// image's `thumbnail` took ~11 % of the host's CPU in the batch benchmark.
-fn fit_box(img: &DynamicImage, side: u32) -> Result<DynamicImage, StoreError> {
+pub(super) fn fit_box(img: &DynamicImage, side: u32) -> Result<DynamicImage, StoreError> {
     let (w, h) = (img.width(), img.height());
     if w <= side && h <= side {
         return Ok(img.clone());
@@ -212,7 +197,7 @@ fn fit_box(img: &DynamicImage, side: u32) -> Result<DynamicImage, StoreError> {
 /// Quality of the JPEG thumbnails and mediums (image's default, as before).
 const JPEG_QUALITY: u8 = 75;
 
-fn save(img: &DynamicImage, format: ImageFormat, path: &Path) -> Result<(), StoreError> {
+pub(super) fn save(img: &DynamicImage, format: ImageFormat, path: &Path) -> Result<(), StoreError> {
     let mut out = std::io::BufWriter::new(File::create(path)?);
     let written = match format {
         // JPEG has no alpha channel: write_jpeg writes RGB.

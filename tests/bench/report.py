@@ -148,7 +148,7 @@ if "batch_slingshot" in R:
         verdict(c / s >= 3, f"≥ 3× faster (got {c / s:.2f}×)"))
     if "batch_host_cpu" in R:
         cpu, cores = R["batch_host_cpu"]["values"][0], R["batch_host_cpu"]["cores"]
-        row("5. host CPU time for one Slingshot batch (thumbnails, on the same cores)", f"{cpu:.2f} s",
+        row("5. host CPU time for one Slingshot batch (on the same cores)", f"{cpu:.2f} s",
             "", "", "", f"bound: the host alone needs ≥ {cpu / cores:.2f} s on {cores} cores, so at most "
             f"{c / (cpu / cores):.2f}× the curl loop's median")
     if "batch_history" in R:

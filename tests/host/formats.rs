@@ -1,7 +1,7 @@
 //! The success JSON and files served, every `format`, the canonical redirects and the 301 trap.
 
 use super::{answer, get_bytes, http, part, png_form, post};
-use crate::support::{gradient, jpeg, png, start_host, KEY};
+use crate::support::{gradient, jpeg, png, start_host, walk, KEY};
 use reqwest::multipart::Form;
 use serde_json::Value;
 
@@ -80,6 +80,38 @@ async fn jpeg_derivatives_come_from_a_shrunk_decode_with_the_right_pixels() {
     let (_, _, bytes) = get_bytes(img["thumb"]["url"].as_str().expect("thumb")).await;
     let t = image::load_from_memory(&bytes).expect("thumb decodes");
     assert_eq!((t.width(), t.height()), (160, 107));
+}
+
+/// Thumbnails and mediums are named in the answer but made when first fetched: nothing but the
+/// upload is on disk before, several fetches at once all get the same whole file, and the
+/// thumbnail fetched first makes the medium it is taken from.
+#[tokio::test]
+async fn derived_files_are_made_on_first_request() {
+    let h = start_host().await;
+    let images = h.dir.path().join("host").join("images");
+    let form = Form::new().part("source", part(jpeg(1200, 800), "photo.jpg", "image/jpeg"));
+    let v = post(&h, form).await.json();
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut n: Vec<String> = walk(dir)
+            .iter()
+            .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&images), ["photo.jpg"]);
+    let thumb = v["image"]["thumb"]["url"].as_str().expect("thumb").to_string();
+    let fetches = (0..4).map(|_| get_bytes(&thumb));
+    let got = futures_util::future::join_all(fetches).await;
+    for (status, ctype, bytes) in &got {
+        assert_eq!((*status, ctype.as_deref()), (200, Some("image/jpeg")));
+        assert_eq!(bytes, &got[0].2, "every fetch gets the same file");
+    }
+    let t = image::load_from_memory(&got[0].2).expect("thumb decodes");
+    assert_eq!((t.width(), t.height()), (160, 107));
+    assert_eq!(names(&images), ["photo.jpg", "photo.md.jpg", "photo.th.jpeg"], "no temporary files left");
+    let again = get_bytes(&thumb).await;
+    assert_eq!(again.2, got[0].2, "made once, then served as stored");
 }
 
 #[tokio::test]

@@ -80,6 +80,8 @@ async fn expired_uploads_are_not_served_and_get_swept() {
     let url = v["image"]["url"].as_str().expect("url");
     assert_eq!(get_bytes(url).await.0, 200);
     let data = h.dir.path().join("host");
+    // The thumbnail is made when first fetched; the sweep must remove it too.
+    assert_eq!(get_bytes(v["image"]["thumb"]["url"].as_str().expect("thumb")).await.0, 200);
     assert_eq!(walk(&data.join("images")).len(), 2, "file and thumbnail");
     // Move the expiry into the past, as if five minutes had gone by.
     let db = rusqlite::Connection::open(data.join("host.db")).expect("db");
