@@ -4,10 +4,12 @@
 //! watcher. Closing the window leaves the app running in the tray; only "Quit" ends it.
 
 use crate::args::{self, Launch};
-use crate::state::AppState;
-use crate::{commands, flows, hotkeys, queue_worker, tray, window};
+use crate::shell::TauriShell;
+use crate::{commands, hotkeys, tray, window};
 use slingshot::clipboard::ClipboardOwner;
 use slingshot::config::{Paths, Settings};
+use slingshot::desktop::state::AppState;
+use slingshot::desktop::{flows, worker};
 use slingshot::pipeline::Core;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -102,24 +104,26 @@ fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot:
     for w in &warnings {
         tracing::warn!("{w}");
     }
-    app.manage(AppState::new(core, sandbox, clipboard, warnings));
+    app.manage(AppState::new(rt_handle(), core, sandbox, clipboard, warnings));
 
     if let Err(e) = tray::init(app) {
         tracing::warn!("no tray icon ({e}); the app works from its window and hotkeys");
     }
     hotkeys::apply(app);
     watch_history(app.clone());
-    queue_worker::init(app);
+    worker::init(&TauriShell::of(app));
     if launch.shows_window() {
         window::show(app, None);
     }
     if !launch.files.is_empty() {
         let (app, files) = (app.clone(), launch.files);
-        tauri::async_runtime::spawn(async move { flows::upload_files(&app, files).await });
+        tauri::async_runtime::spawn(async move { flows::upload_files(&TauriShell(app), files).await });
     }
     if let Some((named, delay)) = launch.capture {
         let app = app.clone();
-        tauri::async_runtime::spawn(async move { flows::capture_named(&app, named, delay).await });
+        tauri::async_runtime::spawn(
+            async move { flows::capture_named(&TauriShell(app), named, delay).await },
+        );
     }
     Ok(())
 }
@@ -131,10 +135,12 @@ fn second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
     if let Some((named, delay)) = launch.capture {
         // `slingshot-cli capture --upload` handing its capture over.
         let app = app.clone();
-        tauri::async_runtime::spawn(async move { flows::capture_named(&app, named, delay).await });
+        tauri::async_runtime::spawn(
+            async move { flows::capture_named(&TauriShell(app), named, delay).await },
+        );
     } else if !launch.files.is_empty() {
         let (app, files) = (app.clone(), launch.files);
-        tauri::async_runtime::spawn(async move { flows::upload_files(&app, files).await });
+        tauri::async_runtime::spawn(async move { flows::upload_files(&TauriShell(app), files).await });
     } else if !launch.hidden {
         window::show(app, None);
     }
@@ -160,4 +166,11 @@ fn watch_history(app: AppHandle) {
             }
         }
     });
+}
+
+/// The Tokio runtime Tauri runs async work on, for the core's services.
+fn rt_handle() -> tokio::runtime::Handle {
+    match tauri::async_runtime::handle() {
+        tauri::async_runtime::RuntimeHandle::Tokio(h) => h,
+    }
 }

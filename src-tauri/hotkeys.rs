@@ -3,12 +3,12 @@
 //! the matching [`HotkeyAction`]. On Wayland registration "succeeds" but never fires, so it is not
 //! attempted and the status says to use a desktop shortcut instead. Pausing unregisters them.
 
-use crate::flows;
-use crate::jobs::Origin;
-use crate::state::AppState;
-use crate::view::HotkeyStatus;
+use crate::shell::TauriShell;
 use slingshot::capture::{session_kind, SessionKind};
 use slingshot::config::{CaptureKind, HotkeySettings};
+use slingshot::desktop::flows;
+use slingshot::desktop::jobs::Origin;
+use slingshot::desktop::state::{AppState, HotkeyStatus};
 use std::str::FromStr;
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Wry};
@@ -74,12 +74,12 @@ impl HotkeyAction {
                 let app = app.clone();
                 // Outcomes are notified and logged by the flow itself.
                 tauri::async_runtime::spawn(async move {
-                    let _ = flows::clipboard_upload(&app, origin).await;
+                    let _ = flows::clipboard_upload(&TauriShell(app), origin).await;
                 });
                 return;
             }
         };
-        flows::spawn_capture(app, kind, origin, 0);
+        flows::spawn_capture(&TauriShell::of(app), kind, origin, 0);
     }
 }
 

@@ -8,11 +8,12 @@
 //! cancelling (Esc, or a window closed) drops everything: nothing is saved or uploaded.
 
 use crate::error::{CmdError, CmdResult};
-use crate::flows;
-use crate::jobs::Origin;
-use crate::notify;
+use crate::shell::TauriShell;
 use serde::{Deserialize, Serialize};
 use slingshot::capture::{self, CssRect, Frozen, PixelRect, WindowInfo};
+use slingshot::desktop::jobs::Origin;
+use slingshot::desktop::state::AppState;
+use slingshot::desktop::{flows, notify};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -111,13 +112,14 @@ pub async fn start(app: &AppHandle, origin: Origin) -> CmdResult<()> {
         return Ok(());
     }
     // Fail before the overlay when there is nowhere to upload.
-    let st = app.state::<crate::state::AppState>();
-    st.target(None).inspect_err(|e| notify::error(app, "Upload failed", &e.to_string()))?;
+    let st = app.state::<AppState>();
+    st.target(None)
+        .inspect_err(|e| notify::error(&app.state::<AppState>(), "Upload failed", &e.to_string()))?;
     let started = std::time::Instant::now();
     let frozen = tauri::async_runtime::spawn_blocking(capture::freeze)
         .await
         .map_err(|e| CmdError::app(format!("The capture stopped unexpectedly: {e}")))?
-        .inspect_err(|e| notify::error(app, "Capture failed", &e.to_string()))?;
+        .inspect_err(|e| notify::error(&app.state::<AppState>(), "Capture failed", &e.to_string()))?;
     let pointer_screen = capture::pointer_position().and_then(|(x, y)| frozen.screen_at(x, y));
     let frozen = Arc::new(frozen);
     let ov = overlays(app);
@@ -155,7 +157,11 @@ pub async fn start(app: &AppHandle, origin: Origin) -> CmdResult<()> {
         if let Err(e) = open_window(app, i, s.rect) {
             tracing::error!("cannot open the region overlay: {e}");
             end(app, id);
-            notify::error(app, "Capture failed", &format!("The selection overlay could not open: {e}"));
+            notify::error(
+                &app.state::<AppState>(),
+                "Capture failed",
+                &format!("The selection overlay could not open: {e}"),
+            );
             return Err(CmdError::app(format!("The selection overlay could not open: {e}")));
         }
     }
@@ -166,7 +172,7 @@ pub async fn start(app: &AppHandle, origin: Origin) -> CmdResult<()> {
         if stuck {
             tracing::error!(session = id, "the region overlay never showed; giving up");
             end(&app, id);
-            notify::error(&app, "Capture failed", "The selection overlay did not load");
+            notify::error(&app.state::<AppState>(), "Capture failed", "The selection overlay did not load");
         }
     });
     Ok(())
@@ -347,10 +353,14 @@ pub fn confirm(app: &AppHandle, window: &WebviewWindow, selection: Selection) ->
         match cropped {
             Ok(Ok(cap)) => {
                 // Outcomes are notified and logged by the flow.
-                let _ = flows::upload_capture(&app, cap, origin).await;
+                let _ = flows::upload_capture(&TauriShell(app), cap, origin).await;
             }
-            Ok(Err(e)) => notify::error(&app, "Capture failed", &e.to_string()),
-            Err(e) => notify::error(&app, "Capture failed", &format!("The crop stopped unexpectedly: {e}")),
+            Ok(Err(e)) => notify::error(&app.state::<AppState>(), "Capture failed", &e.to_string()),
+            Err(e) => notify::error(
+                &app.state::<AppState>(),
+                "Capture failed",
+                &format!("The crop stopped unexpectedly: {e}"),
+            ),
         }
     });
     Ok(())

@@ -6,10 +6,11 @@
 
 use crate::events;
 use crate::hotkeys::{self, HotkeyAction};
-use crate::jobs::Origin;
-use crate::state::AppState;
+use crate::shell::TauriShell;
 use crate::window;
 use slingshot::config::CaptureKind;
+use slingshot::desktop::jobs::Origin;
+use slingshot::desktop::state::AppState;
 use slingshot::history::{Entry, Query, Status};
 use slingshot::links::CopyTarget;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -261,7 +262,9 @@ fn on_menu(app: &AppHandle, event: MenuEvent) {
     let Some(cmd) = TrayCmd::parse(event.id().as_ref()) else { return };
     match cmd {
         TrayCmd::Action(a) => a.spawn(app, Origin::Tray),
-        TrayCmd::Capture(kind) => crate::flows::spawn_capture(app, kind, Origin::Tray, delay(app)),
+        TrayCmd::Capture(kind) => {
+            slingshot::desktop::flows::spawn_capture(&TauriShell::of(app), kind, Origin::Tray, delay(app))
+        }
         TrayCmd::Delay(secs) => {
             if app.try_state::<TrayDelay>().is_none() {
                 app.manage(TrayDelay::default());

@@ -2,9 +2,9 @@
 //! cancelled, each with Retry now / Cancel, plus "Retry all". Ids are `queue:<id>:retry`,
 //! `queue:<id>:cancel` and `queue:all:retry`.
 
-use crate::commands::history::display_name;
-use crate::jobs::{self, Batch, Item, Origin};
-use crate::state::AppState;
+use crate::shell::TauriShell;
+use slingshot::desktop::jobs::{self, Batch, Item, Origin};
+use slingshot::desktop::state::AppState;
 use slingshot::history::{Entry, Status};
 use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Manager, Wry};
@@ -55,7 +55,7 @@ pub fn label(e: &Entry) -> String {
         Status::Cancelled => "cancelled",
         Status::Uploaded | Status::Deleted => "done",
     };
-    format!("{} — {state}", display_name(e)).replace('&', "&&")
+    format!("{} — {state}", e.display_name()).replace('&', "&&")
 }
 
 /// Adds a separator and the submenu when some upload is not done; leaves the menu as is otherwise.
@@ -120,7 +120,7 @@ pub fn handle(app: &AppHandle, id: &str) -> bool {
     let items: Vec<Item> = ids
         .iter()
         .filter_map(|id| st.core.history.get(*id).ok().flatten())
-        .map(|e| Item::resumed(e.id, display_name(&e)))
+        .map(|e| Item::resumed(e.id, e.display_name()))
         .collect();
     let Ok(target) = st.target(None) else {
         tracing::warn!("no server to retry with");
@@ -128,7 +128,7 @@ pub fn handle(app: &AppHandle, id: &str) -> bool {
     };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        jobs::run(&app, Batch::defaults(target, Origin::Tray), items).await;
+        jobs::run(&TauriShell(app), Batch::defaults(target, Origin::Tray), items).await;
     });
     true
 }

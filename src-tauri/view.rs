@@ -2,10 +2,10 @@
 //! hotkeys and their registration status, app and capture settings, warnings, session kind),
 //! built fresh from [`AppState`] for `get_state`, every settings command and `state://changed`.
 
-use crate::state::AppState;
 use serde::Serialize;
 use slingshot::api::{params::SERVER_EXPIRATIONS, KeyMode};
 use slingshot::config::{AppSettings, CaptureKind, CaptureSettings, KeyLocation, ProfileDefaults};
+use slingshot::desktop::state::{AppState, HotkeyStatus};
 use slingshot::sandbox::PROFILE_NAME;
 
 /// The whole app as the window sees it.
@@ -73,19 +73,6 @@ pub struct HotkeysView {
     pub status: Vec<HotkeyStatus>,
 }
 
-/// Whether one hotkey is registered.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct HotkeyStatus {
-    /// `capture_screen`, `capture_region`, `capture_window`, `capture_all` or `upload_clipboard`.
-    pub action: &'static str,
-    /// The accelerator as configured.
-    pub accelerator: String,
-    /// Registered and expected to fire.
-    pub ok: bool,
-    /// Why not, or a note.
-    pub message: Option<String>,
-}
-
 /// The desktop session.
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionView {
@@ -143,7 +130,7 @@ pub fn build(st: &AppState) -> AppView {
     AppView {
         version: env!("CARGO_PKG_VERSION"),
         profiles,
-        default_profile: crate::state::default_profile_name(&settings, st.sandbox.is_some()),
+        default_profile: slingshot::desktop::state::default_profile_name(&settings, st.sandbox.is_some()),
         expirations: SERVER_EXPIRATIONS.to_vec(),
         hotkeys: HotkeysView {
             capture_screen: settings.hotkeys.capture_screen.clone(),

@@ -10,6 +10,7 @@ pub mod capture;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
+pub mod desktop;
 pub mod error;
 pub mod fsutil;
 pub mod history;

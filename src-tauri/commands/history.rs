@@ -2,10 +2,12 @@
 //! explicit request), open in the browser, delete on the server, forget, retry; and `copy_text`.
 
 use crate::error::{CmdError, CmdResult};
-use crate::jobs::{self, Batch, Item, Origin};
-use crate::model::{HistoryItem, UploadEvent, UploadResult};
-use crate::state::AppState;
+use crate::model::HistoryItem;
+use crate::shell::TauriShell;
 use crate::tray;
+use slingshot::desktop::jobs::{self, Batch, Item, Origin};
+use slingshot::desktop::model::{UploadEvent, UploadResult};
+use slingshot::desktop::state::AppState;
 use slingshot::history::{Entry, Query};
 use slingshot::links::CopyTarget;
 use slingshot::pipeline::{self, input};
@@ -101,8 +103,10 @@ pub async fn history_retry(
     let e = entry(&state, id)?;
     let target = state.target(Some(&e.profile)).or_else(|_| state.target(None))?;
     let mut batch = Batch::defaults(target, Origin::Window);
-    batch.channel = Some(on_event);
-    let results = jobs::run(&handle, batch, vec![Item::resumed(id, display_name(&e))]).await.into_result()?;
+    batch.channel = Some(crate::shell::channel_fn(on_event));
+    let results = jobs::run(&TauriShell::of(&handle), batch, vec![Item::resumed(id, e.display_name())])
+        .await
+        .into_result()?;
     results.into_iter().next().ok_or_else(|| CmdError::app("The retry did not run"))
 }
 
@@ -119,15 +123,6 @@ pub async fn queue_cancel(handle: AppHandle, state: State<'_, AppState>, id: i64
     }
     tray::history_changed(&handle);
     Ok(())
-}
-
-/// The file name (or URL) of an entry, for events and notifications.
-pub fn display_name(e: &slingshot::history::Entry) -> String {
-    e.local_path
-        .as_ref()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| e.source.clone())
 }
 
 /// Puts text on the clipboard (held by the app, so it stays after the window closes).

@@ -6,10 +6,10 @@
 //! for, the status carries the command lines to bind by hand.
 
 use crate::error::{CmdError, CmdResult};
-use crate::state::AppState;
 use serde::Serialize;
 use slingshot::capture::session::Session;
 use slingshot::capture::SessionKind;
+use slingshot::desktop::state::AppState;
 use slingshot::integrate::shortcuts::{self, Applied, Desktop, Shortcut};
 use tauri::State;
 

@@ -3,12 +3,14 @@
 //! run them as one batch reporting on the call's Channel.
 
 use crate::error::{CmdError, CmdResult};
-use crate::flows::{self, Shot};
-use crate::jobs::{self, Batch, Item, Origin};
-use crate::model::{SourceArg, UploadEvent, UploadRequest, UploadResult};
-use crate::state::AppState;
+use crate::model::{SourceArg, UploadRequest};
+use crate::shell::TauriShell;
 use base64::Engine;
 use slingshot::api::Source;
+use slingshot::desktop::flows::{self, Shot};
+use slingshot::desktop::jobs::{self, Batch, Item, Origin};
+use slingshot::desktop::model::{UploadEvent, UploadResult};
+use slingshot::desktop::state::AppState;
 use slingshot::media::resize::PrepareOptions;
 use slingshot::pipeline::{input, save_bytes};
 use std::path::{Path, PathBuf};
@@ -28,7 +30,7 @@ fn batch(st: &AppState, request: &UploadRequest, channel: Channel<UploadEvent>) 
         },
         copy: request.copy,
         origin: Origin::Window,
-        channel: Some(channel),
+        channel: Some(crate::shell::channel_fn(channel)),
         remove_after: false,
     })
 }
@@ -92,7 +94,7 @@ pub async fn upload(
             }
         }
     }
-    jobs::run(&handle, batch, items).await.into_result()
+    jobs::run(&TauriShell::of(&handle), batch, items).await.into_result()
 }
 
 /// Uploads what is on the clipboard (image, copied files or a URL) with the option bar's settings.
@@ -104,8 +106,8 @@ pub async fn upload_clipboard(
     on_event: Channel<UploadEvent>,
 ) -> CmdResult<Vec<UploadResult>> {
     let batch = batch(&state, &request, on_event)?;
-    let items = flows::clipboard_items(&handle).await?;
-    jobs::run(&handle, batch, items).await.into_result()
+    let items = flows::clipboard_items(&TauriShell::of(&handle)).await?;
+    jobs::run(&TauriShell::of(&handle), batch, items).await.into_result()
 }
 
 /// Captures (`monitor`: the one under the pointer, `all`: every monitor) and uploads like the
@@ -121,7 +123,7 @@ pub async fn capture(handle: AppHandle, mode: String) -> CmdResult<UploadResult>
             ))))
         }
     };
-    flows::capture_upload(&handle, shot, Origin::Hotkey).await
+    flows::capture_upload(&TauriShell::of(&handle), shot, Origin::Hotkey).await
 }
 
 #[cfg(test)]

@@ -134,6 +134,18 @@ pub struct Entry {
     pub uploaded: Option<Uploaded>,
 }
 
+impl Entry {
+    /// How the entry is named in lists and notifications: the local file's name, else the
+    /// source (a URL, or "clipboard").
+    pub fn display_name(&self) -> String {
+        self.local_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.source.clone())
+    }
+}
+
 /// Like the derived Debug, but the delete URL (a GET on it deletes the image) is hidden so an
 /// entry logged with `{:?}` can't leak it.
 impl fmt::Debug for Entry {

@@ -3,22 +3,20 @@
 //! its next attempt, an upload interrupted when the app or the CLI was killed) and sends them as
 //! a batch per profile, so their links are copied and announced like any other upload.
 
-use crate::commands::history::display_name;
-use crate::jobs::{self, Batch, Item, Origin};
-use crate::state::AppState;
-use slingshot::history::Entry;
+use super::jobs::{self, Batch, Item, Origin};
+use super::Shell;
+use crate::history::Entry;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tauri::{AppHandle, Manager};
 
 /// How often the queue is looked at. A query on an indexed column: cheap.
 const POLL: Duration = Duration::from_secs(3);
 
 /// Starts the worker for the app's whole run.
-pub fn init(app: &AppHandle) {
+pub fn init<S: Shell>(app: &S) {
     let app = app.clone();
-    tauri::async_runtime::spawn(async move {
+    app.state().rt.clone().spawn(async move {
         let dispatched: Dispatched = Arc::default();
         let mut tick = tokio::time::interval(POLL);
         loop {
@@ -37,8 +35,8 @@ fn lock(d: &Dispatched) -> std::sync::MutexGuard<'_, HashSet<i64>> {
 }
 
 /// Starts every due job in the background (jobs already dispatched are not taken again).
-fn run_due(app: &AppHandle, dispatched: &Dispatched) {
-    let st = app.state::<AppState>();
+fn run_due<S: Shell>(app: &S, dispatched: &Dispatched) {
+    let st = app.state();
     let due = match st.core.queue.due(&st.core.history) {
         Ok(d) => d,
         Err(e) => return tracing::debug!("cannot read the upload queue: {e}"),
@@ -66,9 +64,9 @@ fn run_due(app: &AppHandle, dispatched: &Dispatched) {
             }
         };
         let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-        let items: Vec<Item> = entries.iter().map(|e| Item::resumed(e.id, display_name(e))).collect();
+        let items: Vec<Item> = entries.iter().map(|e| Item::resumed(e.id, e.display_name())).collect();
         let (app, dispatched) = (app.clone(), dispatched.clone());
-        tauri::async_runtime::spawn(async move {
+        st.rt.spawn(async move {
             let report = jobs::run(&app, Batch::defaults(target, Origin::Queue), items).await;
             tracing::info!(done = report.done.len(), queued = report.queued.len(), "queue batch ended");
             let mut d = lock(&dispatched);

@@ -1,13 +1,14 @@
-//! [`AppState`], managed by Tauri and reached through `State<AppState>` / `app.state()`: the
-//! opened core, the current settings, the local sandbox, the app's clipboard owner, job numbers,
-//! the upload limiter and the hotkey status. No global handles: everything hangs off the app.
+//! [`AppState`], owned by the shell (Tauri manages it; [`super::Shell::state`] reaches it): the
+//! opened core, the current settings, the local sandbox, the app's clipboard owner, the runtime
+//! uploads run on, job numbers, the upload limiter and the hotkey status. No global handles:
+//! everything hangs off the app.
 
-use crate::view::HotkeyStatus;
-use slingshot::clipboard::ClipboardOwner;
-use slingshot::config::Settings;
-use slingshot::error::{Error, Result};
-use slingshot::pipeline::{target, Core, Target};
-use slingshot::sandbox::{Sandbox, PROFILE_NAME};
+use crate::clipboard::ClipboardOwner;
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::pipeline::{target, Core, Target};
+use crate::sandbox::{Sandbox, PROFILE_NAME};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -16,8 +17,24 @@ use tokio::sync::Semaphore;
 /// Most uploads at once, whatever the settings say (the server would call it flooding).
 const MAX_CONCURRENCY: u32 = 16;
 
+/// Whether one hotkey is registered.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HotkeyStatus {
+    /// `capture_screen`, `capture_region`, `capture_window`, `capture_all` or `upload_clipboard`.
+    pub action: &'static str,
+    /// The accelerator as configured.
+    pub accelerator: String,
+    /// Registered and expected to fire.
+    pub ok: bool,
+    /// Why not, or a note.
+    pub message: Option<String>,
+}
+
 /// Everything the commands, the tray and the hotkeys share.
 pub struct AppState {
+    /// The runtime uploads, captures and the queue worker run on (callable from any thread,
+    /// such as a toolkit's menu handler).
+    pub rt: tokio::runtime::Handle,
     /// Paths, HTTP client, history and key store. `core.settings` is the startup copy; the
     /// current settings are [`AppState::settings`].
     pub core: Arc<Core>,
@@ -42,6 +59,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl AppState {
     /// Wraps an opened core. `warnings` are shown in the window (broken settings moved aside...).
     pub fn new(
+        rt: tokio::runtime::Handle,
         core: Core,
         sandbox: Option<Sandbox>,
         clipboard: Option<ClipboardOwner>,
@@ -50,6 +68,7 @@ impl AppState {
         let settings = core.settings.clone();
         let n = concurrency(&settings);
         AppState {
+            rt,
             core: Arc::new(core),
             settings: RwLock::new(settings),
             sandbox,
@@ -185,7 +204,7 @@ pub fn default_profile_name(s: &Settings, sandbox: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use slingshot::config::Profile;
+    use crate::config::Profile;
 
     #[test]
     fn default_profile_rules() {

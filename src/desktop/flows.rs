@@ -2,19 +2,18 @@
 //! the file manager: capture the screen, upload the clipboard, upload files handed over on the
 //! command line. Each turns its input into [`Item`]s and runs one [`jobs`] batch.
 
-use crate::error::{CmdError, CmdResult};
-use crate::jobs::{self, Batch, Item, Origin};
-use crate::model::UploadResult;
-use crate::notify;
-use crate::state::AppState;
-use slingshot::api::Source;
-use slingshot::capture::named::Named;
-use slingshot::capture::{self, CaptureMode};
-use slingshot::clipboard::ClipboardContent;
-use slingshot::config::CaptureKind;
-use slingshot::pipeline::{expand::expand_paths, save_bytes};
+use super::error::{CmdError, CmdResult};
+use super::jobs::{self, Batch, Item, Origin};
+use super::model::UploadResult;
+use super::notify;
+use super::Shell;
+use crate::api::Source;
+use crate::capture::named::Named;
+use crate::capture::{self, CaptureMode};
+use crate::clipboard::ClipboardContent;
+use crate::config::CaptureKind;
+use crate::pipeline::{expand::expand_paths, save_bytes};
 use std::path::PathBuf;
-use tauri::{AppHandle, Manager};
 
 /// Which screen to capture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +32,7 @@ pub enum Shot {
 
 /// Captures, saves the PNG in the captures folder, uploads it with the default profile's
 /// defaults (metadata stripped per `capture.strip_metadata`), copies the link and notifies.
-pub async fn capture_upload(app: &AppHandle, shot: Shot, origin: Origin) -> CmdResult<UploadResult> {
+pub async fn capture_upload<S: Shell>(app: &S, shot: Shot, origin: Origin) -> CmdResult<UploadResult> {
     let r = capture_inner(app, shot, origin).await;
     if let Err(e) = &r {
         tracing::warn!("capture: {}", e.message);
@@ -41,28 +40,30 @@ pub async fn capture_upload(app: &AppHandle, shot: Shot, origin: Origin) -> CmdR
     r
 }
 
-async fn capture_inner(app: &AppHandle, shot: Shot, origin: Origin) -> CmdResult<UploadResult> {
-    let st = app.state::<AppState>();
-    let target = st.target(None).inspect_err(|e| notify::error(app, "Upload failed", &e.to_string()))?;
+async fn capture_inner<S: Shell>(app: &S, shot: Shot, origin: Origin) -> CmdResult<UploadResult> {
+    let st = app.state();
+    let target = st.target(None).inspect_err(|e| notify::error(st, "Upload failed", &e.to_string()))?;
     let mode = match shot {
         Shot::All | Shot::Named(_) | Shot::Window | Shot::Picked => CaptureMode::AllMonitors,
         Shot::Monitor => pointer_mode(app),
     };
     let dir = st.captures_dir();
-    let saved = tauri::async_runtime::spawn_blocking(move || {
-        let cap = match shot {
-            Shot::Named(named) => named.take()?,
-            Shot::Window => capture::capture_active_window()?,
-            Shot::Picked => capture::pick_with_desktop()?,
-            _ => capture::capture(mode)?,
-        };
-        capture::save_png(&cap, &dir)
-    })
-    .await
-    .map_err(|e| CmdError::app(format!("The capture stopped unexpectedly: {e}")))?;
+    let saved = st
+        .rt
+        .spawn_blocking(move || {
+            let cap = match shot {
+                Shot::Named(named) => named.take()?,
+                Shot::Window => capture::capture_active_window()?,
+                Shot::Picked => capture::pick_with_desktop()?,
+                _ => capture::capture(mode)?,
+            };
+            capture::save_png(&cap, &dir)
+        })
+        .await
+        .map_err(|e| CmdError::app(format!("The capture stopped unexpectedly: {e}")))?;
     let path = saved.map_err(|e| {
         let (summary, body) = capture_failure(&e);
-        notify::error(app, summary, &body);
+        notify::error(st, summary, &body);
         CmdError::from(e)
     })?;
     upload_saved(app, target, path, origin).await
@@ -71,7 +72,7 @@ async fn capture_inner(app: &AppHandle, shot: Shot, origin: Origin) -> CmdResult
 /// The notification for a capture that failed. A "Deny" to GNOME's one-time "Allow Applications to
 /// Take Screenshots?" (portal response 2) is the person's answer, not a fault: the title says so,
 /// the core's message says how to be asked again, and the window has that command to copy.
-fn capture_failure(e: &slingshot::Error) -> (&'static str, String) {
+fn capture_failure(e: &crate::Error) -> (&'static str, String) {
     let msg = e.to_string();
     if !capture::portal::is_refusal(e) {
         return ("Capture failed", msg);
@@ -86,13 +87,13 @@ fn capture_failure(e: &slingshot::Error) -> (&'static str, String) {
 
 /// Uploads a capture saved in the captures folder: metadata stripped per `capture.strip_metadata`,
 /// the file removed afterwards unless `capture.keep_captures`.
-async fn upload_saved(
-    app: &AppHandle,
-    target: slingshot::pipeline::Target,
+async fn upload_saved<S: Shell>(
+    app: &S,
+    target: crate::pipeline::Target,
     path: PathBuf,
     origin: Origin,
 ) -> CmdResult<UploadResult> {
-    let settings = app.state::<AppState>().settings();
+    let settings = app.state().settings();
     tracing::info!(path = %path.display(), "screen captured");
     let mut batch = Batch::defaults(target, origin);
     batch.prepare.strip_metadata = settings.capture.strip_metadata;
@@ -103,19 +104,21 @@ async fn upload_saved(
 
 /// A capture taken elsewhere (the region overlay's crop): saved, uploaded, copied and notified
 /// like a hotkey capture.
-pub async fn upload_capture(
-    app: &AppHandle,
+pub async fn upload_capture<S: Shell>(
+    app: &S,
     cap: capture::Capture,
     origin: Origin,
 ) -> CmdResult<UploadResult> {
     let r = async {
-        let st = app.state::<AppState>();
-        let target = st.target(None).inspect_err(|e| notify::error(app, "Upload failed", &e.to_string()))?;
+        let st = app.state();
+        let target = st.target(None).inspect_err(|e| notify::error(st, "Upload failed", &e.to_string()))?;
         let dir = st.captures_dir();
-        let saved = tauri::async_runtime::spawn_blocking(move || capture::save_png(&cap, &dir))
+        let saved = st
+            .rt
+            .spawn_blocking(move || capture::save_png(&cap, &dir))
             .await
             .map_err(|e| CmdError::app(format!("Saving the capture stopped unexpectedly: {e}")))?;
-        let path = saved.inspect_err(|e| notify::error(app, "Capture failed", &e.to_string()))?;
+        let path = saved.inspect_err(|e| notify::error(st, "Capture failed", &e.to_string()))?;
         upload_saved(app, target, path, origin).await
     }
     .await;
@@ -127,9 +130,9 @@ pub async fn upload_capture(
 
 /// Runs a capture of `kind` in the background after `delay_secs` (hotkeys, tray): the region
 /// opens the selection overlay, the others capture at once. Outcomes are notified by the flows.
-pub fn spawn_capture(app: &AppHandle, kind: CaptureKind, origin: Origin, delay_secs: u32) {
+pub fn spawn_capture<S: Shell>(app: &S, kind: CaptureKind, origin: Origin, delay_secs: u32) {
     let app = app.clone();
-    tauri::async_runtime::spawn(async move {
+    app.state().rt.clone().spawn(async move {
         if delay_secs > 0 {
             tokio::time::sleep(std::time::Duration::from_secs(u64::from(delay_secs))).await;
         }
@@ -139,7 +142,7 @@ pub fn spawn_capture(app: &AppHandle, kind: CaptureKind, origin: Origin, delay_s
             CaptureKind::Region | CaptureKind::Window if picker => {
                 capture_upload(&app, Shot::Picked, origin).await.map(|_| ())
             }
-            CaptureKind::Region => crate::overlay::start(&app, origin).await,
+            CaptureKind::Region => app.select_region(origin).await,
             CaptureKind::Monitor => capture_upload(&app, Shot::Monitor, origin).await.map(|_| ()),
             CaptureKind::All => capture_upload(&app, Shot::All, origin).await.map(|_| ()),
             CaptureKind::Window => capture_upload(&app, Shot::Window, origin).await.map(|_| ()),
@@ -149,7 +152,7 @@ pub fn spawn_capture(app: &AppHandle, kind: CaptureKind, origin: Origin, delay_s
 
 /// `slingshot --capture SPEC [--delay S]` forwarded by `slingshot-cli capture --upload`: waits,
 /// then the same capture flow as the hotkeys (the link goes on the app's clipboard).
-pub async fn capture_named(app: &AppHandle, named: Named, delay_secs: u32) {
+pub async fn capture_named<S: Shell>(app: &S, named: Named, delay_secs: u32) {
     if delay_secs > 0 {
         tokio::time::sleep(std::time::Duration::from_secs(u64::from(delay_secs))).await;
     }
@@ -158,40 +161,43 @@ pub async fn capture_named(app: &AppHandle, named: Named, delay_secs: u32) {
     let _ = capture_upload(app, Shot::Named(named), Origin::Hotkey).await;
 }
 
-/// The monitor under the pointer: the core's X11 query, else the pointer position Tauri knows,
+/// The monitor under the pointer: the core's X11 query, else the pointer position the toolkit knows,
 /// else a point outside every monitor (which the core maps to the primary one).
-fn pointer_mode(app: &AppHandle) -> CaptureMode {
-    let (x, y) = capture::pointer_position()
-        .or_else(|| app.cursor_position().ok().map(|p| (p.x.round() as i32, p.y.round() as i32)))
-        .unwrap_or((i32::MIN, i32::MIN));
+fn pointer_mode<S: Shell>(app: &S) -> CaptureMode {
+    let (x, y) =
+        capture::pointer_position().or_else(|| app.cursor_position()).unwrap_or((i32::MIN, i32::MIN));
     CaptureMode::MonitorAt { x, y }
 }
 
 /// Reads the clipboard into items: an image is saved as PNG in the captures folder first,
 /// copied files (folders expanded) are uploaded as they are, a URL is fetched by the server.
-pub async fn clipboard_items(app: &AppHandle) -> CmdResult<Vec<Item>> {
-    let st = app.state::<AppState>();
+pub async fn clipboard_items<S: Shell>(app: &S) -> CmdResult<Vec<Item>> {
+    let st = app.state();
     let cb = st
         .clipboard
         .clone()
         .ok_or_else(|| CmdError::app("The clipboard is not available in this session"))?;
     let dir = st.captures_dir();
-    let items = tauri::async_runtime::spawn_blocking(move || -> slingshot::Result<Vec<Item>> {
-        Ok(match cb.read()? {
-            ClipboardContent::Image { png, .. } => vec![Item::file(save_bytes(&dir, "clipboard.png", &png)?)],
-            ClipboardContent::Files(files) => expand_paths(&files)?.into_iter().map(Item::file).collect(),
-            ClipboardContent::Url(u) => vec![Item::new(u.clone(), Ok(Source::Url(u)))],
+    let items = st
+        .rt
+        .spawn_blocking(move || -> crate::Result<Vec<Item>> {
+            Ok(match cb.read()? {
+                ClipboardContent::Image { png, .. } => {
+                    vec![Item::file(save_bytes(&dir, "clipboard.png", &png)?)]
+                }
+                ClipboardContent::Files(files) => expand_paths(&files)?.into_iter().map(Item::file).collect(),
+                ClipboardContent::Url(u) => vec![Item::new(u.clone(), Ok(Source::Url(u)))],
+            })
         })
-    })
-    .await
-    .map_err(|e| CmdError::app(format!("Reading the clipboard stopped unexpectedly: {e}")))?;
+        .await
+        .map_err(|e| CmdError::app(format!("Reading the clipboard stopped unexpectedly: {e}")))?;
     Ok(items?)
 }
 
 /// "Upload clipboard" from a hotkey or the tray: the default profile's defaults.
-pub async fn clipboard_upload(app: &AppHandle, origin: Origin) -> CmdResult<Vec<UploadResult>> {
+pub async fn clipboard_upload<S: Shell>(app: &S, origin: Origin) -> CmdResult<Vec<UploadResult>> {
     let r = async {
-        let target = app.state::<AppState>().target(None)?;
+        let target = app.state().target(None)?;
         let items = clipboard_items(app).await?;
         jobs::run(app, Batch::defaults(target, origin), items).await.into_result()
     }
@@ -199,7 +205,7 @@ pub async fn clipboard_upload(app: &AppHandle, origin: Origin) -> CmdResult<Vec<
     if let Err(e) = &r {
         // Nothing was queued (empty clipboard, no profile): the person pressed a key and must hear why.
         if !matches!(e.kind.as_str(), "network" | "timeout" | "auth" | "rejected" | "not_json") {
-            notify::error(app, "Nothing uploaded", &e.message);
+            notify::error(app.state(), "Nothing uploaded", &e.message);
         }
     }
     r
@@ -208,7 +214,7 @@ pub async fn clipboard_upload(app: &AppHandle, origin: Origin) -> CmdResult<Vec<
 /// Expands paths (folders become the images and videos inside) into items, each path on its
 /// own so one empty folder doesn't stop the others.
 pub async fn path_items(paths: Vec<PathBuf>) -> Vec<Item> {
-    let joined = tauri::async_runtime::spawn_blocking(move || {
+    let joined = tokio::task::spawn_blocking(move || {
         let mut items = Vec::new();
         for p in paths {
             match expand_paths(std::slice::from_ref(&p)) {
@@ -227,11 +233,11 @@ pub async fn path_items(paths: Vec<PathBuf>) -> Vec<Item> {
 
 /// Files from `slingshot FILE...` (first or second instance): default profile, link copied,
 /// one notification.
-pub async fn upload_files(app: &AppHandle, files: Vec<PathBuf>) {
-    let target = match app.state::<AppState>().target(None) {
+pub async fn upload_files<S: Shell>(app: &S, files: Vec<PathBuf>) {
+    let target = match app.state().target(None) {
         Ok(t) => t,
         Err(e) => {
-            notify::error(app, "Upload failed", &e.to_string());
+            notify::error(app.state(), "Upload failed", &e.to_string());
             return;
         }
     };
@@ -246,7 +252,7 @@ mod tests {
 
     #[test]
     fn a_refused_screenshot_is_named_and_points_to_the_window() {
-        let gnome = slingshot::Error::Config(
+        let gnome = crate::Error::Config(
             "The desktop refused the screenshot (portal response 2): GNOME's \"Allow Applications to Take \
              Screenshots?\" was answered Deny or closed. To be asked again, run `gdbus call ... \
              DeletePermission screenshot screenshot ''` and capture again, then choose Allow"
@@ -258,7 +264,7 @@ mod tests {
             body.starts_with(&gnome.to_string())
                 && body.ends_with("Desktop shortcuts has this command to copy.")
         );
-        let other = slingshot::Error::Config("No screenshot portal in this session".into());
+        let other = crate::Error::Config("No screenshot portal in this session".into());
         assert_eq!(capture_failure(&other), ("Capture failed", other.to_string()));
     }
 }

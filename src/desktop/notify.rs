@@ -3,10 +3,9 @@
 //! while on its own thread, because GNOME drops a notification whose sender disconnects.
 //! Respects `settings.app.notifications`.
 
-use crate::state::AppState;
+use super::state::AppState;
 use std::path::PathBuf;
 use std::time::Duration;
-use tauri::{AppHandle, Manager};
 
 /// How long the sender stays connected so the notification is not withdrawn.
 const HOLD: Duration = Duration::from_secs(10);
@@ -102,8 +101,8 @@ fn file_name(s: &str) -> &str {
 
 /// Shows `note` unless notifications are off. Returns at once: the D-Bus call and the wait
 /// happen on a short-lived thread.
-pub fn show(app: &AppHandle, note: Note) {
-    if !app.state::<AppState>().settings().app.notifications {
+pub fn show(st: &AppState, note: Note) {
+    if !st.settings().app.notifications {
         return;
     }
     let spawned = std::thread::Builder::new().name("notify".into()).spawn(move || {
@@ -130,8 +129,8 @@ pub fn show(app: &AppHandle, note: Note) {
 }
 
 /// Shows a one-line error notification (a capture that failed before any upload).
-pub fn error(app: &AppHandle, summary: &str, reason: &str) {
-    show(app, Note { summary: summary.into(), body: reason.into(), image: None });
+pub fn error(st: &AppState, summary: &str, reason: &str) {
+    show(st, Note { summary: summary.into(), body: reason.into(), image: None });
 }
 
 #[cfg(test)]

@@ -1,22 +1,22 @@
 //! Running a batch of uploads: job numbers, `queued`/`progress`/`done`/`failed` events (to the
-//! caller's Channel and, for uploads the window did not start, to `upload://event`), bounded
-//! concurrency from `settings.app.concurrency`, then one clipboard copy and one notification per
-//! batch, and a history refresh for the window and the tray.
+//! caller's own listener and, for uploads the window did not start, to [`Shell::upload_event`]),
+//! bounded concurrency from `settings.app.concurrency`, then one clipboard copy and one
+//! notification per batch, and a history refresh for the window and the tray.
 
-use crate::error::CmdError;
-use crate::events;
-use crate::model::{OriginEvent, UploadEvent, UploadResult};
-use crate::notify::{self, Done, Failed};
-use crate::state::AppState;
-use slingshot::api::{ProgressFn, Source, UploadOptions};
-use slingshot::links::CopyTarget;
-use slingshot::media::resize::PrepareOptions;
-use slingshot::pipeline::{self, Job, Target};
+use super::error::CmdError;
+use super::model::{UploadEvent, UploadResult};
+use super::notify::{self, Done, Failed};
+use super::Shell;
+use crate::api::{ProgressFn, Source, UploadOptions};
+use crate::links::CopyTarget;
+use crate::media::resize::PrepareOptions;
+use crate::pipeline::{self, Job, Target};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tauri::ipc::Channel;
-use tauri::{AppHandle, Emitter, Manager};
+
+/// The caller's own listener for a batch's events (the window's per-call channel).
+pub type EventFn = Arc<dyn Fn(UploadEvent) + Send + Sync>;
 
 /// Where an upload was started; everything but `Window` is also announced on `upload://event`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +61,8 @@ pub struct Batch {
     pub copy: CopyTarget,
     /// Who started it.
     pub origin: Origin,
-    /// The caller's progress channel, if any.
-    pub channel: Option<Channel<UploadEvent>>,
+    /// The caller's own listener, if any.
+    pub channel: Option<EventFn>,
     /// Remove local files after a successful upload (captures with `keep_captures = false`).
     pub remove_after: bool,
 }
@@ -92,20 +92,20 @@ pub struct Item {
     /// File name or URL, for events and messages.
     pub name: String,
     /// What to send.
-    pub source: Result<Source, slingshot::Error>,
+    pub source: Result<Source, crate::Error>,
     /// Send this recorded history row again instead (`source` is then ignored).
     pub resume: Option<i64>,
 }
 
 impl Item {
     /// An item for something new to upload.
-    pub fn new(name: String, source: Result<Source, slingshot::Error>) -> Item {
+    pub fn new(name: String, source: Result<Source, crate::Error>) -> Item {
         Item { name, source, resume: None }
     }
 
     /// An item that sends history row `id` again (same row, same options, same local file).
     pub fn resumed(id: i64, name: String) -> Item {
-        Item { name, source: Err(slingshot::Error::invalid("resumed")), resume: Some(id) }
+        Item { name, source: Err(crate::Error::invalid("resumed")), resume: Some(id) }
     }
 
     /// An item for a local file, shown by its file name (the full path is in the history).
@@ -141,24 +141,19 @@ impl Report {
 
 /// Sends events where they belong.
 #[derive(Clone)]
-struct Sink {
-    app: AppHandle,
-    channel: Option<Channel<UploadEvent>>,
+struct Sink<S: Shell> {
+    shell: S,
+    channel: Option<EventFn>,
     origin: Origin,
 }
 
-impl Sink {
+impl<S: Shell> Sink<S> {
     fn send(&self, ev: UploadEvent) {
         if let Some(origin) = self.origin.name() {
-            if let Err(e) = self.app.emit(events::UPLOAD_EVENT, OriginEvent { event: &ev, origin }) {
-                tracing::debug!("cannot emit an upload event: {e}");
-            }
+            self.shell.upload_event(&ev, origin);
         }
         if let Some(ch) = &self.channel {
-            if let Err(e) = ch.send(ev) {
-                // The window was closed or reloaded; the upload goes on.
-                tracing::debug!("cannot send on the upload channel: {e}");
-            }
+            ch(ev);
         }
     }
 }
@@ -190,7 +185,7 @@ impl Throttle {
 /// About 20 progress events per second per job.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 
-fn progress_fn(sink: Sink, job: u64) -> ProgressFn {
+fn progress_fn<S: Shell>(sink: Sink<S>, job: u64) -> ProgressFn {
     let throttle = Mutex::new(Throttle::new(PROGRESS_EVERY));
     Arc::new(move |sent, total| {
         let pass = throttle.lock().unwrap_or_else(PoisonError::into_inner).allow(Instant::now(), sent, total);
@@ -201,9 +196,9 @@ fn progress_fn(sink: Sink, job: u64) -> ProgressFn {
 }
 
 /// Runs the batch to the end and returns what happened. Never fails as a whole.
-pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
-    let st = app.state::<AppState>();
-    let sink = Sink { app: app.clone(), channel: batch.channel.clone(), origin: batch.origin };
+pub async fn run<S: Shell>(shell: &S, batch: Batch, items: Vec<Item>) -> Report {
+    let st = shell.state();
+    let sink = Sink { shell: shell.clone(), channel: batch.channel.clone(), origin: batch.origin };
     let numbered: Vec<(u64, Item)> = items.into_iter().map(|it| (st.next_job(), it)).collect();
     for (job, it) in &numbered {
         sink.send(UploadEvent::Queued { job: *job, name: it.name.clone() });
@@ -215,7 +210,7 @@ pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
         let (core, target, limiter, sink) = (st.core.clone(), target.clone(), limiter.clone(), sink.clone());
         let (options, prepare, copy, remove_after) =
             (batch.options.clone(), batch.prepare.clone(), batch.copy, batch.remove_after);
-        handles.push(tauri::async_runtime::spawn(async move {
+        handles.push(st.rt.spawn(async move {
             let name = item.name;
             // The permit is held for the whole upload; a closed semaphore never happens here.
             let outcome = if let Some(id) = item.resume {
@@ -303,9 +298,9 @@ pub async fn run(app: &AppHandle, batch: Batch, items: Vec<Item>) -> Report {
     }
     let copied = copy_error.is_none() && !texts.is_empty();
     if let Some(note) = notify::for_batch(&done_notes, &failed_notes, copied, copy_error.as_deref()) {
-        notify::show(app, note);
+        notify::show(st, note);
     }
-    crate::tray::history_changed(app);
+    shell.history_changed();
     report
 }
 

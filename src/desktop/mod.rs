@@ -1,0 +1,33 @@
+//! The desktop app's services, without a toolkit: the shared [`state::AppState`], upload batches
+//! ([`jobs`]), the captures, clipboard and file-manager flows ([`flows`]), notifications
+//! ([`notify`]) and the queue worker ([`worker`]). The Tauri shell (`src-tauri/`) drives them through
+//! the [`Shell`] trait, which is all they need from a user interface; a tray process without
+//! GTK or WebKit can drive them the same way.
+
+pub mod error;
+pub mod flows;
+pub mod jobs;
+pub mod model;
+pub mod notify;
+pub mod state;
+pub mod worker;
+
+use error::CmdResult;
+use jobs::Origin;
+use model::UploadEvent;
+use state::AppState;
+use std::future::Future;
+
+/// What the services need from the user interface that runs them.
+pub trait Shell: Clone + Send + Sync + 'static {
+    /// The app's shared state.
+    fn state(&self) -> &AppState;
+    /// Announces a step of an upload the window did not start (hotkey, tray, file manager...).
+    fn upload_event(&self, event: &UploadEvent, origin: &'static str);
+    /// The history changed: the tray's recent uploads and the window's list are refreshed.
+    fn history_changed(&self);
+    /// The pointer position as the toolkit knows it, when the X server can't be asked.
+    fn cursor_position(&self) -> Option<(i32, i32)>;
+    /// Opens the region selection; the selection is uploaded by [`flows::upload_capture`].
+    fn select_region(&self, origin: Origin) -> impl Future<Output = CmdResult<()>> + Send;
+}
