@@ -19,7 +19,6 @@ mod model;
 mod overlay;
 mod shell;
 mod tray;
-mod tray_queue;
 mod view;
 mod window;
 

@@ -2,7 +2,6 @@
 //! stay as they are, values are checked before anything changes.
 
 use crate::error::{CmdError, CmdResult};
-use crate::hotkeys;
 use serde::{Deserialize, Deserializer};
 use slingshot::config::{CaptureKind, Settings};
 use std::path::PathBuf;
@@ -64,7 +63,7 @@ pub fn apply_patches(
     let accels = [&keys.capture_screen, &keys.capture_region, &keys.capture_window, &keys.capture_all];
     for accel in accels.into_iter().chain([&keys.upload_clipboard]).flatten() {
         if !accel.trim().is_empty() {
-            hotkeys::parse(accel).map_err(invalid)?;
+            slingshot::desktop::hotkey::parse(accel).map_err(invalid)?;
         }
     }
     if let Some(v) = app.start_at_login {

@@ -1,12 +1,14 @@
 //! The desktop app's services, without a toolkit: the shared [`state::AppState`], upload batches
 //! ([`jobs`]), the captures, clipboard and file-manager flows ([`flows`]), notifications
-//! ([`notify`]) and the queue worker ([`worker`]). The Tauri shell (`src-tauri/`) drives them through
+//! ([`notify`]), global shortcuts ([`hotkey`]), the tray menu ([`menu`]) and the queue worker ([`worker`]). The Tauri shell (`src-tauri/`) drives them through
 //! the [`Shell`] trait, which is all they need from a user interface; a tray process without
 //! GTK or WebKit can drive them the same way.
 
 pub mod error;
 pub mod flows;
+pub mod hotkey;
 pub mod jobs;
+pub mod menu;
 pub mod model;
 pub mod notify;
 pub mod state;

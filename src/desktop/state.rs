@@ -10,7 +10,7 @@ use crate::pipeline::{target, Core, Target};
 use crate::sandbox::{Sandbox, PROFILE_NAME};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tokio::sync::Semaphore;
 
@@ -46,6 +46,7 @@ pub struct AppState {
     next_job: AtomicU64,
     paused: AtomicBool,
     tray: AtomicBool,
+    tray_delay: AtomicU32,
     hotkeys: Mutex<Vec<HotkeyStatus>>,
     warnings: Mutex<Vec<String>>,
     limiter: Mutex<(u32, Arc<Semaphore>)>,
@@ -76,6 +77,7 @@ impl AppState {
             next_job: AtomicU64::new(1),
             paused: AtomicBool::new(false),
             tray: AtomicBool::new(false),
+            tray_delay: AtomicU32::new(0),
             hotkeys: Mutex::new(Vec::new()),
             warnings: Mutex::new(warnings),
             limiter: Mutex::new((n, Arc::new(Semaphore::new(n as usize)))),
@@ -131,6 +133,16 @@ impl AppState {
     /// Records whether the tray icon exists.
     pub fn set_tray(&self, ok: bool) {
         self.tray.store(ok, Ordering::Relaxed);
+    }
+
+    /// The delay (seconds) the tray menu's captures wait; chosen in the menu, for this run.
+    pub fn tray_delay(&self) -> u32 {
+        self.tray_delay.load(Ordering::Relaxed)
+    }
+
+    /// Sets the tray menu's capture delay.
+    pub fn set_tray_delay(&self, secs: u32) {
+        self.tray_delay.store(secs, Ordering::Relaxed);
     }
 
     /// The last hotkey registration outcome.
