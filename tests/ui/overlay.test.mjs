@@ -162,6 +162,10 @@ test("page: a drag with nudges sends its rectangle; the readout and magnifier fo
   await page.mouse.move(900, 500, { steps: 4 });
   await page.keyboard.press("ArrowLeft");
   await page.keyboard.press("Shift+ArrowDown");
+  // The readout is redrawn on the next animation frame: wait for it rather than race it.
+  await page
+    .waitForFunction(() => document.querySelector("#readout")?.innerText === "260 × 201", null, { timeout: 5000 })
+    .catch(() => {});
   assert.equal(await page.locator("#readout").innerText(), "260 × 201");
   assert.equal(await page.locator("#loupe").isVisible(), true);
   assert.match(await page.locator("#loupe-info").innerText(), /^2819, 501/);
