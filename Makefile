@@ -90,9 +90,10 @@ rust:
 	fi
 
 build: deps
-	$(CARGO) build --bin slingshot
+	$(CARGO) build --bin slingshot --bin slingshot-tray
 
-run: deps
+# The app hands over to slingshot-tray when idle, so both are built.
+run: build
 	$(CARGO) run --bin slingshot
 
 # Every check CI runs, cheapest first. `make -k test` runs the rest after a failure.

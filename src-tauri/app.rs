@@ -3,13 +3,14 @@
 //! the core, starts the local sandbox, creates the tray, registers hotkeys and starts the history
 //! watcher. Closing the window leaves the app running in the tray; only "Quit" ends it.
 
-use crate::args::{self, Launch};
 use crate::shell::TauriShell;
 use crate::{commands, hotkeys, tray, window};
 use slingshot::clipboard::ClipboardOwner;
 use slingshot::config::{Paths, Settings};
+use slingshot::desktop::args::{self, Launch};
+use slingshot::desktop::jobs::Origin;
 use slingshot::desktop::state::AppState;
-use slingshot::desktop::{flows, worker};
+use slingshot::desktop::{flows, handover, worker};
 use slingshot::pipeline::Core;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,7 +23,7 @@ const HISTORY_POLL: Duration = Duration::from_secs(2);
 /// Runs the desktop app until "Quit".
 pub fn run() -> ExitCode {
     let paths = Paths::resolve();
-    crate::logging::init(paths.as_ref().ok().map(|p| p.data_dir.as_path()));
+    slingshot::desktop::logging::init(paths.as_ref().ok().map(|p| p.data_dir.as_path()));
     let paths = match paths {
         Ok(p) => p,
         Err(e) => {
@@ -33,6 +34,14 @@ pub fn run() -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let argv: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
     let launch = args::parse(&argv, &cwd);
+    crate::idle::exec_tray_if_hidden(&launch, &argv);
+    // Started by the tray process: its name, hotkeys, icon and sandbox port are ours once it is
+    // gone (the single-instance plugin would otherwise hand our arguments to it and quit).
+    if let Some(pid) = handover::takeover_pid(&argv) {
+        handover::wait_for_exit(pid);
+    }
+    // The link the tray process still had on the clipboard when it started us again.
+    let clip = handover::read_clipboard_text(&argv);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         hidden = launch.hidden,
@@ -50,7 +59,7 @@ pub fn run() -> ExitCode {
         .register_asynchronous_uri_scheme_protocol(crate::overlay::SCHEME, crate::overlay::protocol)
         .on_window_event(window::on_event)
         .setup(move |app| {
-            setup(app.handle(), paths, launch)?;
+            setup(app.handle(), paths, launch, clip)?;
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -75,7 +84,12 @@ pub fn run() -> ExitCode {
 
 /// Opens everything the app needs. Only a history database that can't be opened is fatal;
 /// a broken settings file, a sandbox that can't start or a missing clipboard become warnings.
-fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot::Error> {
+fn setup(
+    app: &AppHandle,
+    paths: Paths,
+    launch: Launch,
+    clip: Option<String>,
+) -> Result<(), slingshot::Error> {
     let mut warnings = Vec::new();
     let settings = match Settings::load_or_recover(&paths) {
         Ok((s, warning)) => {
@@ -105,6 +119,11 @@ fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot:
         tracing::warn!("{w}");
     }
     app.manage(AppState::new(rt_handle(), core, sandbox, clipboard, warnings));
+    if let Some(text) = clip {
+        if let Err(e) = app.state::<AppState>().copy(&text) {
+            tracing::warn!("cannot keep the copied link on the clipboard: {e}");
+        }
+    }
 
     if let Err(e) = tray::init(app) {
         tracing::warn!("no tray icon ({e}); the app works from its window and hotkeys");
@@ -112,8 +131,12 @@ fn setup(app: &AppHandle, paths: Paths, launch: Launch) -> Result<(), slingshot:
     hotkeys::apply(app);
     watch_history(app.clone());
     worker::init(&TauriShell::of(app));
+    crate::idle::init(app);
     if launch.shows_window() {
-        window::show(app, None);
+        window::show(app, launch.view);
+    }
+    if let Some(kind) = launch.select {
+        flows::spawn_capture(&TauriShell::of(app), kind, Origin::Tray, 0);
     }
     if !launch.files.is_empty() {
         let (app, files) = (app.clone(), launch.files);
@@ -141,8 +164,10 @@ fn second_instance(app: &AppHandle, argv: &[String], cwd: &str) {
     } else if !launch.files.is_empty() {
         let (app, files) = (app.clone(), launch.files);
         tauri::async_runtime::spawn(async move { flows::upload_files(&TauriShell(app), files).await });
+    } else if let Some(kind) = launch.select {
+        flows::spawn_capture(&TauriShell::of(app), kind, Origin::Tray, 0);
     } else if !launch.hidden {
-        window::show(app, None);
+        window::show(app, launch.view);
     }
 }
 

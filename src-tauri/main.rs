@@ -9,12 +9,11 @@
 #![deny(clippy::unwrap_used)]
 
 mod app;
-mod args;
 mod commands;
 mod error;
 mod events;
 mod hotkeys;
-mod logging;
+mod idle;
 mod model;
 mod overlay;
 mod shell;

@@ -134,6 +134,11 @@ impl ClipboardOwner {
             .map_err(|e| Error::Config(format!("Cannot put the text on the clipboard: {e}")))
     }
 
+    /// The clipboard's text now, if it holds text.
+    pub fn text(&self) -> Option<String> {
+        self.lock().get_text().ok()
+    }
+
     /// Reads the clipboard as [`read_content`] does.
     pub fn read(&self) -> Result<ClipboardContent> {
         read_content(&mut self.lock())

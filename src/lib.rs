@@ -22,5 +22,7 @@ pub mod pipeline;
 pub mod queue;
 pub mod sandbox;
 pub mod secret;
+#[cfg(feature = "tray")]
+pub mod tray;
 
 pub use error::{Error, ErrorKind, Result};

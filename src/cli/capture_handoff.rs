@@ -13,9 +13,9 @@ use std::time::Duration;
 
 /// The name the desktop app owns while it runs: its identifier (`app.slingshot.desktop` in its
 /// config file) plus `.SingleInstance`, with the object at the same path.
-const BUS_NAME: &str = "app.slingshot.desktop.SingleInstance";
-const OBJECT_PATH: &str = "/app/slingshot/desktop/SingleInstance";
-const INTERFACE: &str = "org.SingleInstance.DBus";
+pub(crate) const BUS_NAME: &str = "app.slingshot.desktop.SingleInstance";
+pub(crate) const OBJECT_PATH: &str = "/app/slingshot/desktop/SingleInstance";
+pub(crate) const INTERFACE: &str = "org.SingleInstance.DBus";
 /// Every bus call gets this long: a stuck bus must not hang a keyboard shortcut.
 const BUS_CALL: Duration = Duration::from_secs(3);
 

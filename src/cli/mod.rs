@@ -4,7 +4,7 @@
 
 mod args;
 mod capture_cmd;
-mod capture_handoff;
+pub(crate) mod capture_handoff;
 mod clipboard;
 mod config_cmd;
 mod history_cmd;

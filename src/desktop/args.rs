@@ -1,9 +1,11 @@
-//! The desktop binary's command line: `slingshot [--hidden] [--capture SPEC [--delay S]] [FILE...]`.
+//! The desktop binary's command line: `slingshot [--hidden] [--capture SPEC [--delay S]]
+//! [--view VIEW] [--select region|window] [FILE...]`.
 //! The same parsing serves the first process and the argv a second `slingshot ...` forwards to the
 //! running one, so a file manager's "Upload with Slingshot" works whether or not the app is already
 //! open, and `slingshot-cli capture --upload` hands its capture to the app (which owns the clipboard).
 
-use slingshot::capture::named::Named;
+use crate::capture::named::Named;
+use crate::config::CaptureKind;
 use std::path::{Path, PathBuf};
 
 /// What a launch asked for.
@@ -15,13 +17,17 @@ pub struct Launch {
     pub files: Vec<PathBuf>,
     /// `--capture SPEC` (`monitor:0`, `all`, `region:X,Y,W,H`...) and `--delay S` seconds.
     pub capture: Option<(Named, u32)>,
+    /// `--view upload|history|settings`: the window opens on this view.
+    pub view: Option<&'static str>,
+    /// `--select region|window`: open the selection overlay (the tray process asks for it).
+    pub select: Option<CaptureKind>,
 }
 
 impl Launch {
     /// Whether the window should open: not for `--hidden`, nor when files were handed over
     /// (the person is in their file manager; the link goes to the clipboard and a notification).
     pub fn shows_window(&self) -> bool {
-        !self.hidden && self.files.is_empty() && self.capture.is_none()
+        !self.hidden && self.files.is_empty() && self.capture.is_none() && self.select.is_none()
     }
 }
 
@@ -51,6 +57,23 @@ pub fn parse(argv: &[String], cwd: &Path) -> Launch {
                     match inline.or_else(|| args.next().map(String::as_str)).map(str::parse::<u32>) {
                         Some(Ok(secs)) => delay = secs.min(3600),
                         _ => tracing::warn!("ignoring --delay: give whole seconds"),
+                    }
+                }
+                "--view" => {
+                    let v = inline.or_else(|| args.next().map(String::as_str));
+                    launch.view = ["upload", "history", "settings"].into_iter().find(|k| Some(*k) == v);
+                }
+                "--select" => {
+                    launch.select = match inline.or_else(|| args.next().map(String::as_str)) {
+                        Some("region") => Some(CaptureKind::Region),
+                        Some("window") => Some(CaptureKind::Window),
+                        _ => None,
+                    };
+                }
+                // The tray process's own option, with its value; not a file.
+                "--takeover" => {
+                    if inline.is_none() {
+                        args.next();
                     }
                 }
                 other => tracing::debug!(arg = other, "ignoring unknown option"),
@@ -148,5 +171,17 @@ mod tests {
         let l = parse(&argv(&["slingshot", "--capture", "nonsense"]), Path::new("/w"));
         assert_eq!(l.capture, None);
         assert!(l.files.is_empty(), "a bad spec is dropped, not uploaded as a file");
+    }
+
+    #[test]
+    fn tray_process_hand_backs() {
+        let l = parse(&argv(&["slingshot", "--view", "settings", "--clipboard-stdin"]), Path::new("/w"));
+        assert_eq!(l.view, Some("settings"));
+        assert!(l.shows_window() && l.files.is_empty());
+        let l = parse(&argv(&["slingshot", "--select=region"]), Path::new("/w"));
+        assert_eq!(l.select, Some(CaptureKind::Region));
+        assert!(!l.shows_window(), "the overlay, not the window");
+        let l = parse(&argv(&["slingshot-tray", "--takeover", "123", "--view", "nope"]), Path::new("/w"));
+        assert!(l.files.is_empty() && l.view.is_none(), "{l:?}");
     }
 }

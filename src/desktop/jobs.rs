@@ -198,6 +198,7 @@ fn progress_fn<S: Shell>(sink: Sink<S>, job: u64) -> ProgressFn {
 /// Runs the batch to the end and returns what happened. Never fails as a whole.
 pub async fn run<S: Shell>(shell: &S, batch: Batch, items: Vec<Item>) -> Report {
     let st = shell.state();
+    let _running = st.batch_running();
     let sink = Sink { shell: shell.clone(), channel: batch.channel.clone(), origin: batch.origin };
     let numbered: Vec<(u64, Item)> = items.into_iter().map(|it| (st.next_job(), it)).collect();
     for (job, it) in &numbered {

@@ -1,4 +1,4 @@
-//! Logging for the desktop app: tracing to stderr and to `slingshot.log` in the data folder
+//! Logging for the desktop app and the tray process: tracing to stderr and to `slingshot.log` in the data folder
 //! (the previous run's log is kept as `slingshot.log.1` when it grew large). `RUST_LOG`
 //! overrides the default level (info). Nothing logs keys or delete URLs: those types redact.
 

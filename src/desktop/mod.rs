@@ -4,10 +4,13 @@
 //! the [`Shell`] trait, which is all they need from a user interface; a tray process without
 //! GTK or WebKit can drive them the same way.
 
+pub mod args;
 pub mod error;
 pub mod flows;
+pub mod handover;
 pub mod hotkey;
 pub mod jobs;
+pub mod logging;
 pub mod menu;
 pub mod model;
 pub mod notify;

@@ -47,6 +47,8 @@ pub struct AppState {
     paused: AtomicBool,
     tray: AtomicBool,
     tray_delay: AtomicU32,
+    active_batches: AtomicU32,
+    last_copied: Mutex<Option<String>>,
     hotkeys: Mutex<Vec<HotkeyStatus>>,
     warnings: Mutex<Vec<String>>,
     limiter: Mutex<(u32, Arc<Semaphore>)>,
@@ -78,6 +80,8 @@ impl AppState {
             paused: AtomicBool::new(false),
             tray: AtomicBool::new(false),
             tray_delay: AtomicU32::new(0),
+            active_batches: AtomicU32::new(0),
+            last_copied: Mutex::new(None),
             hotkeys: Mutex::new(Vec::new()),
             warnings: Mutex::new(warnings),
             limiter: Mutex::new((n, Arc::new(Semaphore::new(n as usize)))),
@@ -190,9 +194,38 @@ impl AppState {
     /// Puts text on the clipboard through the app's owner.
     pub fn copy(&self, text: &str) -> Result<()> {
         match &self.clipboard {
-            Some(cb) => cb.set_text(text),
+            Some(cb) => {
+                cb.set_text(text)?;
+                *lock(&self.last_copied) = Some(text.to_string());
+                Ok(())
+            }
             None => Err(Error::Config("The clipboard is not available in this session".into())),
         }
+    }
+
+    /// What this process last put on the clipboard (handed over with the app, `handover.rs`).
+    pub fn last_copied(&self) -> Option<String> {
+        lock(&self.last_copied).clone()
+    }
+
+    /// Upload batches running now (the app does not hand over while one runs).
+    pub fn active_batches(&self) -> u32 {
+        self.active_batches.load(Ordering::Relaxed)
+    }
+
+    /// Counts a batch as running until the guard is dropped.
+    pub fn batch_running(&self) -> BatchGuard<'_> {
+        self.active_batches.fetch_add(1, Ordering::Relaxed);
+        BatchGuard(&self.active_batches)
+    }
+}
+
+/// A running batch, counted in [`AppState::active_batches`] while it lives.
+pub struct BatchGuard<'a>(&'a AtomicU32);
+
+impl Drop for BatchGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -3,14 +3,15 @@
 
 4. start-to-window-shown (1 warm-up start, then N timed), PSS with the window open, PSS after
    BENCH_IDLE_SECS in the tray with the window closed (WM_DELETE_WINDOW, as a window manager
-   sends it), summed over the app and every descendant (WebKit helpers included).
+   sends it), summed over every process of this app instance (WebKit helpers included; after
+   30 s idle the app has handed over to the tray process, slingshot-tray, and exited).
 3. `xdotool key Print` -> a new link on the clipboard, for the app (its own local sandbox) and
    for `scrot -o F && curl -F ... | xclip` to the `slingshot-cli serve` host run.sh started.
 4c. The window opened again from the tray (a second `slingshot`): time until its page is drawn,
    and PSS with it open (WebKit's helpers must have started again).
-4d. PSS of the app started with `--hidden` (as at login) that never opened a window: the floor
-   of a tray process that links GTK and WebKitGTK. Tray and hidden figures come with the main
-   process's PSS split by mapping (the executable, WebKit+JSC, GL, heap, other libraries).
+4d. PSS of `slingshot --hidden` (as at login), which becomes the tray process at once. Tray and
+   hidden figures come with the main process's PSS split by mapping (the executable, WebKit+JSC,
+   GL, heap, other libraries).
 4e. PSS of tests/bench/floor.c (--floor): a C program that links GTK 3 and WebKitGTK, calls
    gtk_init and creates nothing, in the same environment: what any such process costs.
 
@@ -30,9 +31,11 @@ import subprocess
 import sys
 import time
 
-from procmem import breakdown, pss_of
+from procmem import breakdown, pss_of, pss_pids
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+from xwin import wm_delete  # noqa: E402  (shared with the e2e scenarios)
 BUSD = os.path.join(HERE, "..", "e2e", "busd.py")
 SENTINEL = "bench: nothing yet"
 HIDDEN_IDLE = 15  # seconds the app started with --hidden settles before its PSS is read
@@ -82,6 +85,24 @@ def pids_with_env(marker):
         except OSError:
             pass
     return found
+
+
+def pss_env(marker, app_bin):
+    """-> (PSS MB, RSS MB, parts, main pid, main binary) over every process of an app instance;
+    the main process is the tray process when it runs, else the app."""
+    pids = pids_with_env(marker)
+    names = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/comm", encoding="utf-8") as f:
+                names[pid] = f.read().strip()
+        except OSError:
+            pass
+    main = next((p for p, n in names.items() if n == "slingshot-tray"), None)
+    main = main or next((p for p, n in names.items() if n == "slingshot"), None)
+    binary = os.path.join(os.path.dirname(app_bin), names.get(main, "slingshot"))
+    pss, rss, parts = pss_pids(pids)
+    return pss, rss, parts, main, binary
 
 
 def kill_env(marker):
@@ -134,40 +155,6 @@ def set_clipboard(text, env):
 def new_link():
     c = clipboard()
     return c if c.startswith("http://127.0.0.1") else None
-
-
-def wm_delete(win):
-    """Sends WM_DELETE_WINDOW to `win`, as a window manager's close button does."""
-
-    class ClientMessage(ctypes.Structure):
-        _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                    ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                    ("message_type", ctypes.c_ulong), ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
-
-    class XEvent(ctypes.Union):
-        _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
-
-    x = ctypes.CDLL(ctypes.util.find_library("X11"))
-    x.XOpenDisplay.restype = ctypes.c_void_p
-    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x.XInternAtom.restype = ctypes.c_ulong
-    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
-                             ctypes.POINTER(XEvent)]
-    x.XFlush.argtypes = [ctypes.c_void_p]
-    x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    d = x.XOpenDisplay(None)
-    if not d:
-        sys.exit("gui: cannot open the X display")
-    ev = XEvent()
-    ev.xclient.type = 33  # ClientMessage
-    ev.xclient.window = int(win)
-    ev.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
-    ev.xclient.format = 32
-    ev.xclient.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
-    x.XSendEvent(d, int(win), 0, 0, ctypes.byref(ev))
-    x.XFlush(d)
-    x.XCloseDisplay(d)
 
 
 def drawn(win, png):
@@ -265,8 +252,8 @@ def main():
         sys.exit("gui: the app exited when its window was closed (it should stay in the tray)")
     log(f"window closed; idling {a.idle} s in the tray")
     time.sleep(a.idle)
-    pss_idle, rss_idle, parts_idle = pss_of(app.pid)
-    split = breakdown(app.pid, a.bin)
+    pss_idle, rss_idle, parts_idle, main, binary = pss_env(marker, a.bin)
+    split = breakdown(main, binary) if main else "n/a"
     results.append({"key": "pss_tray_idle", "values": [pss_idle], "text": parts_idle, "split": split})
     results.append({"key": "rss_tray_idle", "values": [rss_idle]})
     log(f"tray idle: PSS {pss_idle:.1f} MB (RSS sum {rss_idle:.1f} MB): {parts_idle}; main process: {split}")
@@ -314,8 +301,8 @@ def main():
     results.append({"key": "hotkey_pipeline", "wall": pipe_times})
     results.append({"key": "png_pipeline", "values": pipe_sizes})
 
-    # ---- 4c. the window opens again from the tray. The app ended WebKit's network process when
-    # the window closed; WebKit must start a new one and the page must be drawn.
+    # ---- 4c. the window opens again from the tray. The app has handed over to the tray process
+    # (slingshot-tray), which starts the app again for the window: a cold start of the page.
     t0 = time.monotonic()
     spawn([a.bin], env, os.path.join(a.work, "app.log"))  # a second instance shows the window
     win = poll(visible_window, 60)
@@ -326,12 +313,12 @@ def main():
     if not colours:
         sys.exit(f"gui: the reopened window stayed blank; see {a.work}/app.log")
     time.sleep(3)
-    pss_re, _, parts_re = pss_of(app.pid)
+    pss_re, _, parts_re, _, _ = pss_env(marker, a.bin)
     log(f"reopened: drawn after {dt:.3f} s ({colours} colours), PSS {pss_re:.1f} MB: {parts_re}")
     results.append({"key": "reopen", "wall": [dt], "values": [pss_re],
                     "text": f"page drawn ({colours} colours); PSS {pss_re:.1f} MiB: {parts_re}"})
 
-    # ---- 4d. the floor: the app started hidden (`--hidden`, as at login), never a window
+    # ---- 4d. `slingshot --hidden` (as at login): it becomes the tray process at once
     stop(app)
     kill_env(marker)
     time.sleep(0.5)
@@ -339,8 +326,8 @@ def main():
     time.sleep(HIDDEN_IDLE)
     if app.poll() is not None:
         sys.exit(f"gui: the app started with --hidden exited; see {a.work}/app.log")
-    pss_h, _, parts_h = pss_of(app.pid)
-    split = breakdown(app.pid, a.bin)
+    pss_h, _, parts_h, main, binary = pss_env(marker, a.bin)
+    split = breakdown(main, binary) if main else "n/a"
     log(f"started hidden, {HIDDEN_IDLE} s: PSS {pss_h:.1f} MB: {parts_h}; main process: {split}")
     results.append({"key": "pss_hidden", "values": [pss_h], "text": parts_h, "split": split})
     stop(app)

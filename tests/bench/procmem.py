@@ -26,9 +26,14 @@ def tree(root):
 
 def pss_of(root):
     """-> (total PSS MB, total RSS MB, 'name pid: PSS' breakdown) over the process tree."""
+    return pss_pids(tree(root))
+
+
+def pss_pids(pids):
+    """-> (total PSS MB, total RSS MB, 'name: PSS' breakdown) over these processes."""
     total_pss = total_rss = 0
     parts = []
-    for pid in tree(root):
+    for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
                 fields = {ln.split(":")[0]: ln.split()[1] for ln in f if ln.split()[1:2] and ":" in ln}

@@ -79,8 +79,8 @@ done
 [ -f "$PHOTO" ] || die "$PHOTO is missing (Debian package lomiri-wallpapers-20.04)"
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && [ -z "${BENCH_BIN_DIR:-}" ]; then
-    say "build: cargo build --release --bin slingshot --bin slingshot-cli"
-    cargo build --release --bin slingshot --bin slingshot-cli
+    say "build: cargo build --release --bin slingshot --bin slingshot-tray --bin slingshot-cli"
+    cargo build --release --bin slingshot --bin slingshot-tray --bin slingshot-cli
 fi
 [ -x "$CLI" ] || die "$CLI is missing"
 if part 3 || part 4; then [ -x "$APP" ] || die "$APP is missing"; fi

@@ -63,6 +63,8 @@ class Scenario:
             "RUST_BACKTRACE": "1",
             "NO_COLOR": "1",
             "NO_AT_BRIDGE": "1",  # no accessibility bus: less to start, nothing to wait for
+            # The app stays itself when idle; s12 tests leaving for the tray process.
+            "SLINGSHOT_TRAY_AFTER": "0",
             # Xvfb has no GPU: software GL, and WebKitGTK's DMA-BUF renderer off (it needs one).
             "LIBGL_ALWAYS_SOFTWARE": "1",
             "WEBKIT_DISABLE_DMABUF_RENDERER": "1",

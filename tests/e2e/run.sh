@@ -24,8 +24,8 @@ fi
 
 if [ "${E2E_SKIP_BUILD:-0}" = 1 ]; then
     echo "e2e: E2E_SKIP_BUILD=1, using the binaries already in $target/debug"
-elif echo "e2e: building the app (cargo build --bin slingshot --bin slingshot-cli)" &&
-    ! cargo build --bin slingshot --bin slingshot-cli; then
+elif echo "e2e: building the app (cargo build --bin slingshot --bin slingshot-tray --bin slingshot-cli)" &&
+    ! cargo build --bin slingshot --bin slingshot-tray --bin slingshot-cli; then
     echo "e2e: the app does not build"
     echo "0 passed, 1 failed"
     exit 1
