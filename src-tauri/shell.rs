@@ -42,6 +42,10 @@ impl Shell for TauriShell {
         self.0.cursor_position().ok().map(|p| (p.x.round() as i32, p.y.round() as i32))
     }
 
+    fn show_window(&self, view: Option<&'static str>) {
+        crate::window::show(&self.0, view);
+    }
+
     fn select_region(&self, origin: Origin) -> impl Future<Output = CmdResult<()>> + Send {
         crate::overlay::start(&self.0, origin)
     }

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod menu;
 pub mod model;
 pub mod notify;
+pub mod startup;
 pub mod state;
 pub mod worker;
 
@@ -33,6 +34,8 @@ pub trait Shell: Clone + Send + Sync + 'static {
     fn history_changed(&self);
     /// The pointer position as the toolkit knows it, when the X server can't be asked.
     fn cursor_position(&self) -> Option<(i32, i32)>;
+    /// Shows the window (on `view`: `upload`, `history` or `settings`).
+    fn show_window(&self, view: Option<&'static str>);
     /// Opens the region selection; the selection is uploaded by [`flows::upload_capture`].
     fn select_region(&self, origin: Origin) -> impl Future<Output = CmdResult<()>> + Send;
 }

@@ -82,10 +82,7 @@ impl SniTray {
     fn clicked(&mut self, id: &str) {
         let Some(cmd) = menu::handle(&self.shell, id) else { return };
         match cmd {
-            ShellCmd::Show(view) => {
-                let args = view.map(|v| vec!["--view".to_string(), v.to_string()]).unwrap_or_default();
-                self.shell.send(Ctl::HandOver(args));
-            }
+            ShellCmd::Show(view) => self.shell.show_window(view),
             ShellCmd::Quit => self.shell.send(Ctl::Quit),
             ShellCmd::PauseChanged => {
                 self.shell.send(Ctl::ApplyHotkeys);
@@ -124,7 +121,7 @@ impl ksni::Tray for SniTray {
     }
 
     fn activate(&mut self, _x: i32, _y: i32) {
-        self.shell.send(Ctl::HandOver(Vec::new()));
+        self.shell.show_window(None);
     }
 
     fn menu(&self) -> Vec<MenuItem<Self>> {

@@ -19,7 +19,7 @@ impl Instance {
     fn execute_callback(&self, argv: Vec<String>, cwd: String) {
         let launch = args::parse(&argv, Path::new(&cwd));
         tracing::info!(files = launch.files.len(), "second instance forwarded its arguments");
-        super::forwarded(&self.shell, launch);
+        crate::desktop::startup::run_launch(&self.shell, launch);
     }
 }
 

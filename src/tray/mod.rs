@@ -12,20 +12,14 @@ mod icon;
 mod instance;
 mod keys;
 
-use crate::clipboard::ClipboardOwner;
-use crate::config::{Paths, Settings};
-use crate::desktop::args::Launch;
+use crate::config::Paths;
 use crate::desktop::jobs::Origin;
 use crate::desktop::state::AppState;
-use crate::desktop::{flows, worker, Shell};
-use crate::pipeline::Core;
+use crate::desktop::{startup, worker, Shell};
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-
-/// How often the history database is checked for writes by other processes (the CLI).
-const HISTORY_POLL: Duration = Duration::from_secs(2);
 
 /// What the tray process's main thread is asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +71,11 @@ impl Shell for TrayShell {
         None
     }
 
+    fn show_window(&self, view: Option<&'static str>) {
+        let args = view.map(|v| vec!["--view".to_string(), v.to_string()]);
+        self.send(Ctl::HandOver(args.unwrap_or_default()));
+    }
+
     fn select_region(
         &self,
         _origin: Origin,
@@ -123,18 +122,13 @@ pub fn run() -> ExitCode {
         takeover = takeover.is_some(),
         "tray process starting"
     );
-    let state = match open_state(&rt, paths) {
+    let state = match startup::open_state(rt.handle().clone(), paths, clip) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             tracing::error!("Slingshot could not open its history: {e}");
             return ExitCode::FAILURE;
         }
     };
-    if let Some(text) = clip {
-        if let Err(e) = state.copy(&text) {
-            tracing::warn!("cannot keep the copied link on the clipboard: {e}");
-        }
-    }
     let (tx, rx) = mpsc::channel();
     let shell = TrayShell { state: state.clone(), ctl: tx, icon: Arc::default() };
     let _bus = match rt.block_on(instance::serve(shell.clone())) {
@@ -152,7 +146,7 @@ pub fn run() -> ExitCode {
     state.set_tray(shell.icon.lock().unwrap_or_else(PoisonError::into_inner).is_some());
     let mut hotkeys = keys::Keys::start(shell.clone());
     hotkeys.apply(&state);
-    rt.spawn(watch_history(shell.clone()));
+    rt.spawn(startup::watch_history(shell.clone()));
     worker::init(&shell);
     loop {
         match rx.recv() {
@@ -175,66 +169,4 @@ pub fn run() -> ExitCode {
     // its channel) or a notification held open must not keep it alive.
     rt.shutdown_timeout(Duration::from_millis(500));
     std::process::exit(0)
-}
-
-/// Opens the core like the app does: a broken settings file or a sandbox that can't start are
-/// warnings, a history that can't be opened is fatal.
-fn open_state(rt: &tokio::runtime::Runtime, paths: Paths) -> crate::Result<AppState> {
-    let mut warnings = Vec::new();
-    let settings = match Settings::load_or_recover(&paths) {
-        Ok((s, warning)) => {
-            warnings.extend(warning);
-            s
-        }
-        Err(e) => {
-            warnings.push(e.to_string());
-            Settings::default()
-        }
-    };
-    let sandbox = match rt.block_on(crate::sandbox::start(&paths)) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            warnings.push(format!("The local sandbox could not start: {e}"));
-            None
-        }
-    };
-    let clipboard = ClipboardOwner::new().map_err(|e| warnings.push(e.to_string())).ok();
-    let core = Core::open_with_mode(paths, settings, crate::queue::Mode::Persistent)?;
-    for w in &warnings {
-        tracing::warn!("{w}");
-    }
-    Ok(AppState::new(rt.handle().clone(), core, sandbox, clipboard, warnings))
-}
-
-/// Refreshes the menu when another process (the CLI) wrote to the history.
-async fn watch_history(shell: TrayShell) {
-    let mut last: Option<i64> = None;
-    let mut tick = tokio::time::interval(HISTORY_POLL);
-    loop {
-        tick.tick().await;
-        match shell.state.core.history.change_counter() {
-            Ok(c) => {
-                if last.is_some_and(|l| l != c) {
-                    shell.history_changed();
-                }
-                last = Some(c);
-            }
-            Err(e) => tracing::debug!("cannot read the history change counter: {e}"),
-        }
-    }
-}
-
-/// A launch forwarded by a second `slingshot ...` (or `slingshot-cli capture --upload`).
-pub(crate) fn forwarded(shell: &TrayShell, launch: Launch) {
-    let st = shell.state();
-    if let Some((named, delay)) = launch.capture {
-        let shell = shell.clone();
-        st.rt.spawn(async move { flows::capture_named(&shell, named, delay).await });
-    } else if !launch.files.is_empty() {
-        let shell = shell.clone();
-        st.rt.spawn(async move { flows::upload_files(&shell, launch.files).await });
-    } else if !launch.hidden {
-        let view = launch.view.map(|v| vec!["--view".to_string(), v.to_string()]);
-        shell.send(Ctl::HandOver(view.unwrap_or_default()));
-    }
 }
