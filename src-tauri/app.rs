@@ -15,15 +15,7 @@ use tauri::{AppHandle, Manager, RunEvent};
 
 /// Runs the desktop app until "Quit".
 pub fn run() -> ExitCode {
-    let paths = Paths::resolve();
-    slingshot::desktop::logging::init(paths.as_ref().ok().map(|p| p.data_dir.as_path()));
-    let paths = match paths {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!("Slingshot cannot find its folders: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some(paths) = slingshot::desktop::logging::init_with_paths() else { return ExitCode::FAILURE };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let argv: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
     let launch = args::parse(&argv, &cwd);

@@ -12,6 +12,14 @@ use tracing_subscriber::{fmt, EnvFilter};
 /// A log file larger than this is rotated at start.
 const MAX_LOG: u64 = 2 * 1024 * 1024;
 
+/// Finds the app's folders and starts logging there (stderr only when the folders can't be
+/// found, which is then logged). `None` means the process can't run.
+pub fn init_with_paths() -> Option<crate::config::Paths> {
+    let paths = crate::config::Paths::resolve();
+    init(paths.as_ref().ok().map(|p| p.data_dir.as_path()));
+    paths.map_err(|e| tracing::error!("Slingshot cannot find its folders: {e}")).ok()
+}
+
 /// Starts logging; the log file is optional (a read-only data folder still gets stderr).
 pub fn init(data_dir: Option<&Path>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));

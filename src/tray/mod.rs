@@ -12,7 +12,6 @@ mod icon;
 mod instance;
 mod keys;
 
-use crate::config::Paths;
 use crate::desktop::jobs::Origin;
 use crate::desktop::state::AppState;
 use crate::desktop::{startup, worker, Shell};
@@ -88,15 +87,7 @@ impl Shell for TrayShell {
 
 /// Runs the tray process until it quits or hands over to the app (then the process ends).
 pub fn run() -> ExitCode {
-    let paths = Paths::resolve();
-    crate::desktop::logging::init(paths.as_ref().ok().map(|p| p.data_dir.as_path()));
-    let paths = match paths {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!("Slingshot cannot find its folders: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let Some(paths) = crate::desktop::logging::init_with_paths() else { return ExitCode::FAILURE };
     let argv: Vec<String> = std::env::args().collect();
     let takeover = crate::desktop::handover::takeover_pid(&argv);
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
