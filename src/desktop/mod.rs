@@ -1,8 +1,9 @@
 //! The desktop app's services, without a toolkit: the shared [`state::AppState`], upload batches
 //! ([`jobs`]), the captures, clipboard and file-manager flows ([`flows`]), notifications
-//! ([`notify`]), global shortcuts ([`hotkey`]), the tray menu ([`menu`]) and the queue worker ([`worker`]). The Tauri shell (`src-tauri/`) drives them through
-//! the [`Shell`] trait, which is all they need from a user interface; a tray process without
-//! GTK or WebKit can drive them the same way.
+//! ([`notify`]), global shortcuts ([`hotkey`]), the tray menu ([`menu`]), start-up
+//! ([`startup`]), hand-overs ([`handover`]) and the queue worker ([`worker`]). The desktop shell
+//! (its own folder) drives them through the [`Shell`] trait, which is all they need from a user
+//! interface; the tray process (`crate::tray`, no GTK or WebKit) drives them the same way.
 
 pub mod args;
 pub mod error;
