@@ -3,29 +3,19 @@
 //! decoded, resized and encoded when one of them is fetched: most uploads never have theirs
 //! looked at, and making both at upload time was two thirds of the host's CPU per upload.
 
-use super::store::Record;
+use super::store::{Record, Variant};
 use super::thumbs::{self, Probe, StoreError, MEDIUM, THUMB};
 use image::{DynamicImage, ImageFormat};
 use std::path::{Path, PathBuf};
 
-/// Which derived file a request asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Which {
-    Thumb,
-    Medium,
-}
-
 /// Makes the derived file at `rel` (a path from the index) when it is missing. Does nothing for
 /// the main file. Blocking: run it on the blocking pool.
 pub(super) fn ensure(images_dir: &Path, rec: &Record, rel: &str) -> Result<(), StoreError> {
-    let is = |v: &Option<super::store::Variant>| v.as_ref().is_some_and(|v| rel == rec_rel(rec, &v.file));
-    let which = if is(&rec.thumb) {
-        Which::Thumb
-    } else if is(&rec.medium) {
-        Which::Medium
-    } else {
+    let asked = |v: &&Variant| rel == rec_rel(rec, &v.file);
+    let (thumb, medium) = (rec.thumb.as_ref().filter(asked), rec.medium.as_ref().filter(asked));
+    if thumb.is_none() && medium.is_none() {
         return Ok(());
-    };
+    }
     let folder = images_dir.join(&rec.dir);
     // The date folder may have been swapped for a symlink: never write outside the data folder.
     if !super::save::inside(images_dir, &folder) {
@@ -36,22 +26,16 @@ pub(super) fn ensure(images_dir: &Path, rec: &Record, rel: &str) -> Result<(), S
     let main = folder.join(rec.filename());
     let probe = Probe { width: rec.width, height: rec.height, animated: rec.animated, format: Some(format) };
     let medium_path = rec.medium.as_ref().map(|m| folder.join(&m.file));
-    match which {
-        Which::Medium => {
-            if let Some(out) = &medium_path {
-                make_medium(&main, &probe, out)?;
-            }
-        }
-        Which::Thumb => {
-            let out = folder.join(rec.thumb.as_ref().map_or("", |t| t.file.as_str()));
-            // From the medium when there is one: a third of the pixels to read.
-            let from = match &medium_path {
-                Some(m) if m.is_file() => thumbs::decode(m, format)?,
-                Some(m) => make_medium(&main, &probe, m)?,
-                None => thumbs::decode_for_variants(&main, &probe)?,
-            };
-            write_atomic(&thumbs::fit_box(&from, THUMB)?, ImageFormat::Jpeg, &out)?;
-        }
+    if let Some(thumb) = thumb {
+        // From the medium when there is one: a third of the pixels to read.
+        let from = match &medium_path {
+            Some(m) if m.is_file() => thumbs::decode(m, format)?,
+            Some(m) => make_medium(&main, &probe, m)?,
+            None => thumbs::decode_for_variants(&main, &probe)?,
+        };
+        write_atomic(&thumbs::fit_box(&from, THUMB)?, ImageFormat::Jpeg, &folder.join(&thumb.file))?;
+    } else if let Some(out) = medium_path {
+        make_medium(&main, &probe, &out)?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use image::ImageFormat;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tempfile::TempPath;
 
 /// Everything decided about an upload before its bytes are stored.
@@ -87,20 +87,19 @@ pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, Api
         tracing::warn!(folder = %folder.display(), "refusing to store an upload outside the data folder");
         return Err(ApiError::storage(std::io::Error::other("storage folder leads outside the data folder")));
     }
-    let thumb_name = format!("{stem}.th.jpeg");
-    let medium_name = format!("{stem}.md.{ext}");
-    let paths = [folder.join(format!("{stem}.{ext}")), folder.join(&thumb_name), folder.join(&medium_name)];
+    // Only the upload itself is written here; its thumbnail and medium are made on first request.
+    let main = folder.join(format!("{stem}.{ext}"));
     let written = match (kind, probe) {
-        (Kind::Image, Some(p)) => thumbs::store_image(&tmp, &p, out_format, plan.width, &paths[0]),
-        _ => thumbs::move_file(&tmp, &paths[0]).map_err(StoreError::Io).and_then(|()| {
-            let size = std::fs::metadata(&paths[0])?.len();
+        (Kind::Image, Some(p)) => thumbs::store_image(&tmp, &p, out_format, plan.width, &main),
+        _ => thumbs::move_file(&tmp, &main).map_err(StoreError::Io).and_then(|()| {
+            let size = std::fs::metadata(&main)?.len();
             Ok(thumbs::Written { size, ..thumbs::Written::default() })
         }),
     };
     let written = match written {
         Ok(w) => w,
         Err(e) => {
-            remove_all(&paths);
+            let _ = std::fs::remove_file(&main);
             return Err(match e {
                 StoreError::Image(msg) => {
                     tracing::debug!(error = %msg, "upload not decodable");
@@ -110,6 +109,8 @@ pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, Api
             });
         }
     };
+    let thumb = written.thumb.then(|| Variant { file: format!("{stem}.th.jpeg"), mime: "image/jpeg".into() });
+    let medium = written.medium.then(|| Variant { file: format!("{stem}.md.{ext}"), mime: mime.to_string() });
     let rec = Record {
         id,
         secret: hex::encode(rand::random::<[u8; 24]>()),
@@ -138,21 +139,15 @@ pub(crate) fn save(sh: &Shared, tmp: TempPath, plan: Plan) -> Result<Record, Api
         sha256,
         ip: plan.ip,
         animated: probe.is_some_and(|p| p.animated),
-        thumb: written.thumb.then(|| Variant { file: thumb_name, mime: "image/jpeg".into() }),
-        medium: written.medium.then(|| Variant { file: medium_name, mime: mime.to_string() }),
+        thumb,
+        medium,
     };
     if let Err(e) = sh.store.insert(&rec) {
-        remove_all(&paths);
+        let _ = std::fs::remove_file(&main);
         return Err(db(e));
     }
     drop(reservation);
     Ok(rec)
-}
-
-fn remove_all(paths: &[PathBuf]) {
-    for p in paths {
-        let _ = std::fs::remove_file(p);
-    }
 }
 
 /// `YYYY/MM/DD` (GMT) of a unix time.
