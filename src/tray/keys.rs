@@ -50,13 +50,8 @@ impl Keys {
 
     /// Releases every key, then (unless paused) grabs the configured ones and records how it went.
     pub(crate) fn apply(&mut self, st: &AppState) {
+        self.release();
         let mut registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(m) = &self.manager {
-            if let Err(e) = m.unregister_all(&registered) {
-                tracing::warn!("cannot release the hotkeys: {e}");
-            }
-        }
-        registered.clear();
         let manager = self.manager.as_ref();
         hotkey::apply(st, |key| {
             let m = manager.ok_or_else(|| "no X server to grab keys from".to_string())?;
@@ -65,13 +60,21 @@ impl Keys {
             Ok(())
         });
     }
+
+    /// Releases the keys grabbed so far.
+    fn release(&self) {
+        let mut registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(m) = &self.manager {
+            if let Err(e) = m.unregister_all(&registered) {
+                tracing::warn!("cannot release the hotkeys: {e}");
+            }
+        }
+        registered.clear();
+    }
 }
 
 impl Drop for Keys {
     fn drop(&mut self) {
-        let registered = self.registered.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(m) = &self.manager {
-            let _ = m.unregister_all(&registered);
-        }
+        self.release();
     }
 }
