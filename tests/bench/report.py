@@ -99,9 +99,11 @@ if "rs_slingshot" in R:
         fig(vals("rs_convert"), "s"), ratio(med("rs_slingshot"), im))
     est = med("rs_slingshot") - med("rs_plain")
     row("2. resize alone (estimate: minus plain upload of the output)", f"{est:.2f} s",
-        "ImageMagick convert", fig(vals("rs_convert"), "s"), ratio(est, im))
+        "ImageMagick convert", fig(vals("rs_convert"), "s"), ratio(est, im),
+        verdict(est <= im / 2, f"≥ 2× faster than ImageMagick (got {im / est:.1f}×)"))
+    vips = med("rs_vips")
     row("2. resize alone (estimate)", f"{est:.2f} s", "vipsthumbnail", fig(vals("rs_vips"), "s"),
-        ratio(est, med("rs_vips")))
+        ratio(est, vips), verdict(est <= 1.5 * vips, f"≤ 1.5× vips's time (got {est / vips:.2f}×)"))
     for k, name in (("ssim_slingshot", "Slingshot"), ("ssim_vips", "vipsthumbnail")):
         if k in R:
             row(f"2. output quality vs ImageMagick's output ({name})", R[k].get("text", "n/a"),
@@ -111,7 +113,9 @@ if "rs_slingshot" in R:
 if "hotkey_app" in R:
     row("3. Print → link on clipboard (1920x1080)", fig(vals("hotkey_app"), "s"),
         "scrot -o && curl -F \\| xclip", fig(vals("hotkey_pipeline"), "s"),
-        ratio(med("hotkey_app"), med("hotkey_pipeline")))
+        ratio(med("hotkey_app"), med("hotkey_pipeline")),
+        verdict(med("hotkey_app") < med("hotkey_pipeline") / 2,
+                f"< half the pipeline's time (got {med('hotkey_app') / med('hotkey_pipeline'):.2f}×)"))
     row("3. uploaded PNG size", fig(vals("png_app"), "MB"), "scrot PNG", fig(vals("png_pipeline"), "MB"),
         ratio(med("png_app"), med("png_pipeline")))
 
