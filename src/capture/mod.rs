@@ -1,7 +1,8 @@
 //! Screen capture for the desktop app's hotkeys: the monitor under the pointer, one monitor by
-//! index, or every monitor stitched into one image. X11 sessions go through xcap; Wayland goes
-//! through the Screenshot portal, with grim as the wlroots fallback (session.rs picks), because
-//! xcap's wlroots path fails or captures only XWayland windows on GNOME/KDE.
+//! index, or every monitor stitched into one image. X11 sessions read the screen through one
+//! x11rb connection (x11.rs); Wayland goes through the Screenshot portal, with grim as the wlroots
+//! fallback (session.rs picks), because xcap's wlroots path fails or captures only XWayland
+//! windows on GNOME/KDE.
 
 mod grim;
 pub mod named;
@@ -13,6 +14,7 @@ mod save;
 pub mod session;
 mod wayland_outputs;
 pub mod window;
+mod x11;
 
 use crate::error::{Error, Result};
 use image::RgbaImage;
@@ -36,7 +38,7 @@ pub enum CaptureMode {
     },
     /// Every monitor, pasted at its offset into one image covering their bounding box.
     AllMonitors,
-    /// One monitor by its index in xcap's list (0-based).
+    /// One monitor by its index in the X server's (RandR) list, 0-based.
     Monitor(usize),
 }
 
@@ -119,7 +121,7 @@ pub fn pick_with_desktop() -> Result<Capture> {
 /// Captures the screen. Never panics: a missing display, a Wayland session or a failing X server
 /// all come back as errors that say what to do.
 pub fn capture(mode: CaptureMode) -> Result<Capture> {
-    // Routing (see session.rs): the portal, then grim, on Wayland; xcap only in X11 sessions.
+    // Routing (see session.rs): the portal, then grim, on Wayland; the X server itself (x11.rs) only in X11 sessions.
     let session = session::Session::detect();
     match session.backends().first() {
         Some(session::Backend::X11) => {}
@@ -130,27 +132,25 @@ pub fn capture(mode: CaptureMode) -> Result<Capture> {
             ))
         }
     }
-    let monitors = xcap::Monitor::all().map_err(|e| failed("list the monitors", &e))?;
-    if monitors.is_empty() {
-        return Err(Error::Config("The X server reports no monitor to capture".into()));
-    }
+    let screen = x11::Screen::connect()?;
+    let monitors = screen.monitors()?;
     match mode {
         CaptureMode::MonitorAt { x, y } => {
             let m = monitors
                 .iter()
-                .find(|m| geometry(m).is_some_and(|g| g.contains(x, y)))
-                .or_else(|| monitors.iter().find(|m| m.is_primary().unwrap_or(false)))
+                .find(|m| m.rect.contains(x, y))
+                .or_else(|| monitors.iter().find(|m| m.primary))
                 .unwrap_or(&monitors[0]);
-            capture_one(m)
+            capture_one(&screen, m)
         }
         CaptureMode::Monitor(i) => match monitors.get(i) {
-            Some(m) => capture_one(m),
+            Some(m) => capture_one(&screen, m),
             None => Err(Error::invalid(format!(
                 "There is no monitor #{i}: {} monitor(s) found, numbered from 0",
                 monitors.len()
             ))),
         },
-        CaptureMode::AllMonitors => capture_all(&monitors),
+        CaptureMode::AllMonitors => capture_all(&screen, &monitors),
     }
 }
 
@@ -171,28 +171,16 @@ impl Rect {
     }
 }
 
-fn geometry(m: &xcap::Monitor) -> Option<Rect> {
-    Some(Rect { x: m.x().ok()?, y: m.y().ok()?, w: m.width().ok()?, h: m.height().ok()? })
+fn capture_one(screen: &x11::Screen, m: &x11::Monitor) -> Result<Capture> {
+    let image = screen.grab(m.rect)?;
+    Ok(Capture { image, monitor: m.name.clone(), x: m.rect.x, y: m.rect.y })
 }
 
-fn name_of(m: &xcap::Monitor, fallback: usize) -> String {
-    m.name().ok().filter(|n| !n.is_empty()).unwrap_or_else(|| format!("monitor-{fallback}"))
-}
-
-fn capture_one(m: &xcap::Monitor) -> Result<Capture> {
-    let rect =
-        geometry(m).ok_or_else(|| Error::Image("Cannot read the monitor's position and size".into()))?;
-    let image = m.capture_image().map_err(|e| failed("capture the screen", &e))?;
-    Ok(Capture { image, monitor: name_of(m, 0), x: rect.x, y: rect.y })
-}
-
-fn capture_all(monitors: &[xcap::Monitor]) -> Result<Capture> {
+fn capture_all(screen: &x11::Screen, monitors: &[x11::Monitor]) -> Result<Capture> {
     let mut shots = Vec::with_capacity(monitors.len());
     for m in monitors {
-        let rect =
-            geometry(m).ok_or_else(|| Error::Image("Cannot read a monitor's position and size".into()))?;
-        let img = m.capture_image().map_err(|e| failed("capture the screen", &e))?;
-        shots.push((rect, img));
+        let r = m.rect;
+        shots.push((Rect { x: r.x, y: r.y, w: r.width, h: r.height }, screen.grab(r)?));
     }
     let rects: Vec<Rect> = shots.iter().map(|(r, _)| *r).collect();
     let bbox = bounding_box(&rects).ok_or_else(|| Error::Config("No monitor to capture".into()))?;
@@ -232,10 +220,6 @@ fn stitch(bbox: Rect, shots: &[(Rect, RgbaImage)]) -> Result<RgbaImage> {
         image::imageops::replace(&mut out, img, dx, dy);
     }
     Ok(out)
-}
-
-fn failed(what: &str, e: &xcap::XCapError) -> Error {
-    Error::Image(format!("Cannot {what}: {e}"))
 }
 
 #[cfg(test)]

@@ -134,8 +134,8 @@ pub struct Frozen {
     pub windows: Vec<WindowInfo>,
 }
 
-/// Freezes every monitor (X11 through xcap) and lists the windows on them. On other sessions it
-/// fails with a message saying why, so the caller can fall back to another path.
+/// Freezes every monitor (X11) and lists the windows on them. On other sessions it fails with a
+/// message saying why, so the caller can fall back to another path.
 pub fn freeze() -> Result<Frozen> {
     let screens = freeze_screens(None)?;
     Ok(Frozen { screens, windows: window::list_windows() })
@@ -148,40 +148,19 @@ pub(crate) fn freeze_screens(within: Option<PixelRect>) -> Result<Vec<FrozenScre
             "Selecting a region needs an X11 session for now; use your desktop's screenshot tool".into(),
         ));
     }
-    let monitors = xcap::Monitor::all().map_err(|e| failed("list the monitors", &e))?;
-    let mut screens = Vec::with_capacity(monitors.len());
-    for (i, m) in monitors.iter().enumerate() {
-        let rect = physical_rect(m).ok_or_else(|| Error::Image("Cannot read a monitor's position".into()))?;
-        if within.is_some_and(|w| w.intersect(&rect).is_none()) {
+    let screen = super::x11::Screen::connect()?;
+    let mut screens = Vec::new();
+    for m in screen.monitors()? {
+        if within.is_some_and(|w| w.intersect(&m.rect).is_none()) {
             continue;
         }
-        let image = m.capture_image().map_err(|e| failed("capture the screen", &e))?;
-        // The image is the truth about the size: xcap reports sizes divided by the scale factor.
-        let rect = PixelRect { width: image.width(), height: image.height(), ..rect };
-        let name = m.name().ok().filter(|n| !n.is_empty()).unwrap_or_else(|| format!("monitor-{i}"));
-        screens.push(FrozenScreen { name, rect, primary: m.is_primary().unwrap_or(false), image });
+        let image = screen.grab(m.rect)?;
+        screens.push(FrozenScreen { name: m.name, rect: m.rect, primary: m.primary, image });
     }
     if screens.is_empty() {
         return Err(Error::Config("The X server reports no monitor to capture".into()));
     }
     Ok(screens)
-}
-
-/// A monitor's rectangle in physical pixels. xcap divides X11 positions by the `Xft.dpi` scale
-/// factor; multiplying back is exact for the usual whole factors (1, 2).
-fn physical_rect(m: &xcap::Monitor) -> Option<PixelRect> {
-    let scale = f64::from(m.scale_factor().unwrap_or(1.0)).max(0.1);
-    let phys = |v: f64| (v * scale).round();
-    Some(PixelRect {
-        x: phys(f64::from(m.x().ok()?)) as i32,
-        y: phys(f64::from(m.y().ok()?)) as i32,
-        width: phys(f64::from(m.width().ok()?)) as u32,
-        height: phys(f64::from(m.height().ok()?)) as u32,
-    })
-}
-
-fn failed(what: &str, e: &xcap::XCapError) -> Error {
-    Error::Image(format!("Cannot {what}: {e}"))
 }
 
 impl Frozen {

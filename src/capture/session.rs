@@ -1,7 +1,7 @@
 //! Which desktop we run in and which capture path to take there. Wayland wins over X11 whenever
 //! the session says so (`DISPLAY` is then XWayland, which only sees XWayland windows). On Wayland
 //! the Screenshot portal comes first; `grim` is the fallback on wlroots desktops (sway, Hyprland,
-//! river...) when the portal is missing or fails; xcap is used only in real X11 sessions.
+//! river...) when the portal is missing or fails; the X server is read directly only in real X11 sessions.
 //! `SLINGSHOT_CAPTURE_BACKEND=portal|grim|x11` forces one path (tests, odd desktops).
 
 use super::{session_kind_from, Capture, CaptureMode, Rect, SessionKind};
@@ -16,7 +16,7 @@ pub enum Backend {
     Portal,
     /// The `grim` program (wlroots screencopy).
     Grim,
-    /// xcap on the X server.
+    /// The X server, read directly (x11.rs).
     X11,
 }
 

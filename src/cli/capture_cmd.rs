@@ -1,6 +1,6 @@
 //! `slingshot-cli capture [--region X,Y,W,H | --monitor N | --all | --window ID] [--delay S]
 //! [--upload [upload options]] [--output FILE]`: takes the screenshot (portal or grim on
-//! Wayland, xcap on X11: the core decides), saves it as PNG before anything else (the captures
+//! Wayland, the X server on X11: the core decides), saves it as PNG before anything else (the captures
 //! folder, or FILE), then optionally uploads it, prints the link and copies it. With `--upload`
 //! and the desktop app running, the app is handed the job instead, so the clipboard owner is the
 //! long-lived app (desktop shortcuts run this command and exit at once).
