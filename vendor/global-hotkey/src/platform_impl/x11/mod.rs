@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: MIT
 
 use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use keyboard_types::{Code, Modifiers};
@@ -25,25 +27,37 @@ enum ThreadMessage {
 
 pub struct GlobalHotKeyManager {
     thread_tx: Sender<ThreadMessage>,
+    // Slingshot patch: a byte is written here after each message, so the event thread (blocked
+    // in poll(2) on the X connection and the other end of this socket) wakes up for it.
+    wake: Option<UnixStream>,
 }
 
 impl GlobalHotKeyManager {
     pub fn new() -> crate::Result<Self> {
         let (thread_tx, thread_rx) = unbounded();
+        let (wake, wake_rx) = match UnixStream::pair() {
+            Ok((a, b)) if b.set_nonblocking(true).is_ok() => (Some(a), Some(b)),
+            _ => (None, None),
+        };
         std::thread::spawn(|| {
-            if let Err(_err) = events_processor(thread_rx) {
+            if let Err(_err) = events_processor(thread_rx, wake_rx) {
                 #[cfg(feature = "tracing")]
                 tracing::error!("{}", _err);
             }
         });
-        Ok(Self { thread_tx })
+        Ok(Self { thread_tx, wake })
+    }
+
+    fn send(&self, msg: ThreadMessage) {
+        let _ = self.thread_tx.send(msg);
+        if let Some(mut w) = self.wake.as_ref() {
+            let _ = w.write(&[1]);
+        }
     }
 
     pub fn register(&self, hotkey: HotKey) -> crate::Result<()> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        let _ = self
-            .thread_tx
-            .send(ThreadMessage::RegisterHotKey(hotkey, tx));
+        self.send(ThreadMessage::RegisterHotKey(hotkey, tx));
 
         if let Ok(result) = rx.recv() {
             result?;
@@ -54,9 +68,7 @@ impl GlobalHotKeyManager {
 
     pub fn unregister(&self, hotkey: HotKey) -> crate::Result<()> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        let _ = self
-            .thread_tx
-            .send(ThreadMessage::UnRegisterHotKey(hotkey, tx));
+        self.send(ThreadMessage::UnRegisterHotKey(hotkey, tx));
 
         if let Ok(result) = rx.recv() {
             result?;
@@ -67,9 +79,7 @@ impl GlobalHotKeyManager {
 
     pub fn register_all(&self, hotkeys: &[HotKey]) -> crate::Result<()> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        let _ = self
-            .thread_tx
-            .send(ThreadMessage::RegisterHotKeys(hotkeys.to_vec(), tx));
+        self.send(ThreadMessage::RegisterHotKeys(hotkeys.to_vec(), tx));
 
         if let Ok(result) = rx.recv() {
             result?;
@@ -80,9 +90,7 @@ impl GlobalHotKeyManager {
 
     pub fn unregister_all(&self, hotkeys: &[HotKey]) -> crate::Result<()> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        let _ = self
-            .thread_tx
-            .send(ThreadMessage::UnRegisterHotKeys(hotkeys.to_vec(), tx));
+        self.send(ThreadMessage::UnRegisterHotKeys(hotkeys.to_vec(), tx));
 
         if let Ok(result) = rx.recv() {
             result?;
@@ -94,7 +102,7 @@ impl GlobalHotKeyManager {
 
 impl Drop for GlobalHotKeyManager {
     fn drop(&mut self) {
-        let _ = self.thread_tx.send(ThreadMessage::DropThread);
+        self.send(ThreadMessage::DropThread);
     }
 }
 
@@ -224,7 +232,10 @@ struct HotKeyState {
     mods: ModMask,
 }
 
-fn events_processor(thread_rx: Receiver<ThreadMessage>) -> Result<(), String> {
+fn events_processor(
+    thread_rx: Receiver<ThreadMessage>,
+    mut wake: Option<UnixStream>,
+) -> Result<(), String> {
     let mut hotkeys = BTreeMap::<Keycode, Vec<HotKeyState>>::new();
 
     let (conn, screen) = RustConnection::connect(None)
@@ -325,23 +336,50 @@ fn events_processor(thread_rx: Receiver<ThreadMessage>) -> Result<(), String> {
             continue;
         }
 
-        // Slingshot patch: wait until the X connection has something to read (a key press is
-        // handled at once) instead of sleeping 50 ms between checks, which delayed every hotkey
-        // by 25 ms on average. The timeout keeps (un)registration messages answered as before.
-        wait_readable(&conn, 50);
+        // Slingshot patch: sleep in poll(2) until the X connection has something to read (a key
+        // press is handled at once) or a message arrives, instead of sleeping 50 ms between
+        // checks, which delayed every hotkey by 25 ms on average and woke the thread 20 times a
+        // second while idle.
+        wait(&conn, &mut wake);
     }
 }
 
-/// Blocks until the connection's socket is readable or `timeout_ms` has passed.
-fn wait_readable(conn: &RustConnection, timeout_ms: i32) {
+/// Blocks until the X connection or the wake socket is readable, then empties the wake socket.
+/// Without a wake socket (it could not be made, or the manager's end is gone) it also returns
+/// after 50 ms, so messages are still read as before the patch.
+fn wait(conn: &RustConnection, wake: &mut Option<UnixStream>) {
     use std::os::fd::AsRawFd;
-    let mut fd = libc::pollfd {
-        fd: conn.stream().as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd for the duration of the call; an error or EINTR just loops again.
-    unsafe { libc::poll(&mut fd, 1, timeout_ms) };
+    let mut fds = [
+        libc::pollfd { fd: conn.stream().as_raw_fd(), events: libc::POLLIN, revents: 0 },
+        libc::pollfd { fd: wake.as_ref().map_or(-1, |w| w.as_raw_fd()), events: libc::POLLIN, revents: 0 },
+    ];
+    let timeout = if wake.is_some() { -1 } else { 50 };
+    // SAFETY: two valid pollfds for the duration of the call (a negative fd is ignored); an
+    // error or EINTR just returns and the caller loops again.
+    unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+    if fds[0].revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        // The X server is gone: keep the old pace instead of spinning on a dead socket.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if fds[1].revents == 0 {
+        return;
+    }
+    let mut closed = false;
+    if let Some(w) = wake.as_mut() {
+        let mut buf = [0u8; 64];
+        loop {
+            match w.read(&mut buf) {
+                Ok(0) => closed = true,
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => closed = e.kind() != std::io::ErrorKind::WouldBlock,
+            }
+            break;
+        }
+    }
+    if closed {
+        *wake = None;
+    }
 }
 
 fn keycode_to_x11_keysym(key: Code) -> Option<RawKeysym> {
