@@ -121,7 +121,7 @@ pub fn pick_with_desktop() -> Result<Capture> {
 /// Captures the screen. Never panics: a missing display, a Wayland session or a failing X server
 /// all come back as errors that say what to do.
 pub fn capture(mode: CaptureMode) -> Result<Capture> {
-    // Routing (see session.rs): the portal, then grim, on Wayland; the X server itself (x11.rs) only in X11 sessions.
+    // Routing (see session.rs): the portal, then grim, on Wayland; x11.rs only in X11 sessions.
     let session = session::Session::detect();
     match session.backends().first() {
         Some(session::Backend::X11) => {}
